@@ -1,0 +1,47 @@
+# r53sim: `make run` starts the two-region demo, `make test` runs every test.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+# Build and runtime dependencies, all from Debian 12.
+BUILD_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-dev \
+  libboost-url1.81-dev libldns-dev libyaml-cpp-dev libgtest-dev prometheus-cpp-dev \
+  libssl-dev zlib1g-dev
+# What the tests and benchmarks drive r53sim with.
+TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-boto3 \
+  python3-pytest procps iproute2
+ALL_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
+
+.PHONY: all deps build run test test-sanitize bench clean format
+
+all: build
+
+deps:
+	@ALL="$(ALL_PACKAGES)" sh .ci/install-deps
+
+$(BUILD_DIR)/build.ninja $(BUILD_DIR)/Makefile:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/Makefile
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	sh demo/run-demo.sh $(BUILD_DIR)/server/r53sim
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	cmake -S . -B build-sanitize -DR53SIM_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	sh tests/bench/dnsperf.sh $(BUILD_DIR)/server/r53sim
+
+clean:
+	rm -rf $(BUILD_DIR) build-sanitize
+
+format:
+	find config resolver healthcheck server tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

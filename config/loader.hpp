@@ -1,0 +1,36 @@
+// YAML (and change-batch JSON) -> validated Config. Every problem is collected; nothing throws.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "config/diagnostic.hpp"
+#include "config/model.hpp"
+
+namespace r53::config {
+
+struct LoadOptions {
+    // Accept the known mistakes of the two-region example (Weight with Failover, RequestTimeout,
+    // fewer than 3 Regions) as warnings, each saying how it is interpreted.
+    bool lenient = false;
+};
+
+struct LoadResult {
+    ConfigPtr config;  // null when diagnostics has errors
+    Diagnostics diagnostics;
+};
+
+// Path "-" reads stdin; a directory loads every *.yaml / *.yml in it, in name order, as one config.
+LoadResult load_config_file(const std::string& path, const LoadOptions& = {});
+LoadResult load_config_text(std::string_view yaml, const std::string& file_name,
+                            const LoadOptions& = {});
+
+// `r53sim check --change-batch FILE`: a change batch as given to change-resource-record-sets,
+// validated alone (as AWS would, against an empty zone that has only its SOA and NS).
+Diagnostics check_change_batch_file(const std::string& path, const LoadOptions& = {});
+
+// `r53sim check --health-check-config ARG`: JSON, or the aws CLI shorthand
+// `Type=HTTPS,Port=443,...`, validated as the aws CLI and then AWS would.
+Diagnostics check_health_check_config(std::string_view arg, const LoadOptions& = {});
+
+}  // namespace r53::config

@@ -1,0 +1,95 @@
+// The probe engine: runs every health check's virtual checker fleet on one io_context thread and
+// publishes an immutable HealthTable whenever a verdict changes (coalesced).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/model.hpp"
+#include "healthcheck/health_table.hpp"
+
+namespace r53::health {
+
+// One checker's latest observation, in Route 53's wording (semantics §1.5).
+struct Observation {
+    std::string region;
+    int checker = 0;  // index within the region
+    std::string checker_ip;  // a stand-in address per virtual checker, as GetHealthCheckStatus shows
+    std::string status;  // "Success: HTTP Status Code 200, OK" / "Failure: Connection timed out..."
+    std::chrono::system_clock::time_point checked_at{};
+    bool healthy = true;  // this checker's verdict after its own FailureThreshold hysteresis
+    bool last_probe_ok = true;
+    int consecutive_successes = 0;
+    int consecutive_failures = 0;
+};
+
+struct CheckStatus {
+    std::string id;
+    std::string type;          // "HTTPS", ...
+    bool healthy = true;       // final verdict as DNS sees it
+    bool measured_healthy = true;  // before Disabled/Inverted/override
+    std::optional<bool> forced;    // set by an override
+    double percentage_healthy = 100.0;
+    std::vector<Observation> observations;
+    std::optional<Observation> last_failure;
+    uint64_t transitions = 0;
+    bool has_data = false;  // at least one probe completed (for /readyz)
+    std::string user_state;  // CLOUDWATCH_METRIC alarm state / RECOVERY_CONTROL on-off
+};
+
+// Forces one checker's probe results without touching the endpoint (partitions, §1.4).
+enum class InjectedResult { Healthy, Unhealthy, Timeout };
+
+struct EngineOptions {
+    // The engine's clock follows Config::local.clock; these are test hooks.
+    std::chrono::milliseconds publish_coalesce{5};
+};
+
+class Engine {
+public:
+    using Publish = std::function<void(HealthTablePtr)>;
+    using TransitionLog = std::function<void(const std::string& line)>;
+
+    Engine(EngineOptions options, Publish publish, TransitionLog log);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    void start();  // spawns the engine thread
+    void stop();   // cancels every probe, joins the thread; idempotent
+
+    // Installs a new config (first load or reload). Checks whose id and config are unchanged keep
+    // their checker state. Returns the table for the new layout at once (so the caller can publish
+    // zones and health together); later changes arrive through Publish.
+    HealthTablePtr apply(const config::ConfigPtr& config, uint64_t generation);
+
+    // Overrides: nullopt returns the check to its probes. False if the id is unknown.
+    bool set_override(const std::string& id, std::optional<bool> healthy);
+    // CLOUDWATCH_METRIC: "OK"|"ALARM"|"INSUFFICIENT_DATA"; RECOVERY_CONTROL: "ON"|"OFF".
+    // Returns an error text, or empty on success.
+    std::string set_user_state(const std::string& id, const std::string& state);
+    // region empty = every region; checker < 0 = every checker in the region(s); result nullopt
+    // clears the injection.
+    bool inject(const std::string& id, const std::string& region, int checker,
+                std::optional<InjectedResult> result);
+
+    // Manual clock only: moves time forward, firing every due probe in order. Returns once the
+    // probes due in that span have completed and the table is published. False if not manual.
+    bool advance_clock(std::chrono::duration<double> by);
+
+    std::vector<CheckStatus> statuses() const;
+    std::optional<CheckStatus> status(const std::string& id) const;
+
+    // Monotonic count of published verdict changes; lets waiters poll cheaply.
+    uint64_t version() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace r53::health

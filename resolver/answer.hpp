@@ -1,0 +1,46 @@
+// What the resolver decided, as references into the pre-encoded zone data. The server encodes it.
+// Fixed capacity: deciding an answer never allocates.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace r53::resolver {
+
+struct RRset;  // zone_set.hpp
+
+enum class Rcode : uint8_t { NoError = 0, FormErr = 1, ServFail = 2, NxDomain = 3, NotImp = 4, Refused = 5 };
+
+struct AnswerEntry {
+    const RRset* rrset = nullptr;
+    // Owner to write: nullptr = the question name as sent (answers, wildcard synthesis);
+    // otherwise a lower-case wire name (SOA/NS owner, additional targets).
+    const uint8_t* owner = nullptr;
+    uint32_t ttl = 0;        // TTL to write (alias answers carry the target's TTL, §3)
+    uint16_t rotate = 0;     // start the values at this index: Route 53 returns them in random order
+    uint16_t first = 0;      // subset of the RRset's records, [first, first + count)
+    uint16_t count = 0;
+    uint16_t type_override = 0;  // non-zero: write this type (unused for now)
+};
+
+struct Section {
+    static constexpr int kCapacity = 48;
+    std::array<AnswerEntry, kCapacity> entries{};
+    uint8_t size = 0;
+    bool push(const AnswerEntry& e) noexcept {
+        if (size >= kCapacity) return false;
+        entries[size++] = e;
+        return true;
+    }
+};
+
+struct Answer {
+    Rcode rcode = Rcode::NoError;
+    bool authoritative = true;
+    Section answer, authority, additional;
+    // EDNS Client Subnet scope prefix to echo (0 = answer does not depend on the client).
+    uint8_t ecs_scope = 0;
+    void clear() noexcept { *this = Answer{}; }
+};
+
+}  // namespace r53::resolver
