@@ -26,7 +26,7 @@ build: deps $(BUILD_DIR)/Makefile
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	sh demo/run-demo.sh $(BUILD_DIR)/server/r53sim
+	sh server/demo/run-demo.sh $(BUILD_DIR)/server/r53sim
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
