@@ -1,1 +1,31 @@
-int main() { return 0; }
+// r53sim: Route 53 DNS failover on your own machine.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "server/app.hpp"
+#include "server/cli.hpp"
+#include "server/commands.hpp"
+
+int main(int argc, char** argv) {
+    using namespace r53::server;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = parse_cli(args);
+    if (!parsed.options) {
+        std::fprintf(stderr, "r53sim: %s\n\n%s", parsed.error.c_str(), usage_text());
+        return kExitUsage;
+    }
+    const CliOptions& o = *parsed.options;
+    switch (o.command) {
+        case Command::Help: std::fputs(usage_text(), stdout); return kExitOk;
+        case Command::Version: std::printf("r53sim %s\n", R53SIM_VERSION); return kExitOk;
+        case Command::Check: return run_check(o);
+        case Command::Ready: return run_ready(o);
+        case Command::Serve: {
+            App app(o);
+            if (auto failed = app.start()) return *failed;
+            return app.run_until_signalled();
+        }
+    }
+    return kExitUsage;
+}

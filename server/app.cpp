@@ -1,0 +1,270 @@
+#include "server/app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "resolver/zone_set.hpp"
+#include "server/address.hpp"
+#include "server/admin_server.hpp"
+#include "server/dns_server.hpp"
+#include "server/log.hpp"
+#include "server/state_holder.hpp"
+
+namespace r53::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+void log_diagnostics(const config::Diagnostics& ds) {
+    for (const auto& d : ds)
+        log(d.severity == config::Severity::Error ? LogLevel::Error : LogLevel::Warn, "config",
+            config::format(d));
+}
+
+bool write_ready_file(const std::string& path, const std::string& dns, const std::string& admin) {
+    boost::json::object o{{"dns", dns}, {"admin", admin}};
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) return false;
+        out << boost::json::serialize(o) << "\n";
+        if (!out.flush()) return false;
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);  // readers never see a half-written file
+    return !ec;
+}
+
+std::optional<fs::file_time_type> config_mtime(const std::string& path) {
+    std::error_code ec;
+    if (path == "-") return std::nullopt;
+    if (fs::is_directory(path, ec)) {
+        fs::file_time_type newest{};
+        for (const auto& e : fs::directory_iterator(path, ec))
+            newest = std::max(newest, e.last_write_time(ec));
+        return newest;
+    }
+    auto t = fs::last_write_time(path, ec);
+    if (ec) return std::nullopt;
+    return t;
+}
+
+}  // namespace
+
+App::App(CliOptions options) : options_(std::move(options)), holder_(std::make_unique<StateHolder>()) {}
+
+App::~App() { stop(); }
+
+bool App::manual_clock() const {
+    auto c = config();
+    return c && c->local.clock.mode == config::ClockMode::Manual;
+}
+
+config::ConfigPtr App::config() const {
+    std::lock_guard lock(publish_mutex_);
+    return config_;
+}
+
+config::LoadResult App::load() const {
+    config::LoadOptions lo;
+    lo.lenient = options_.lenient;
+    auto result = config::load_config_file(options_.config_path, lo);
+    if (result.config) result.config = with_cli_overrides(result.config);
+    return result;
+}
+
+// Flags win over the file: a fixture starts the same config on port 0, fast or manual.
+config::ConfigPtr App::with_cli_overrides(const config::ConfigPtr& loaded) const {
+    auto c = std::make_shared<config::Config>(*loaded);
+    if (options_.dns_address) c->local.listen.dns = *options_.dns_address;
+    if (options_.admin_address) c->local.listen.admin = *options_.admin_address;
+    if (options_.manual_clock) {
+        c->local.clock.mode = config::ClockMode::Manual;
+    } else if (options_.time_scale) {
+        c->local.clock.mode = config::ClockMode::Scaled;
+        c->local.clock.scale = *options_.time_scale;
+    }
+    if (options_.workers) c->local.workers = *options_.workers;
+    if (options_.seed) {
+        c->local.routing_seed = *options_.seed;
+        c->local.fleet.seed = *options_.seed;
+    }
+    return c;
+}
+
+void App::publish_locked(health::HealthTablePtr table) {
+    auto state = std::make_shared<resolver::ServingState>();
+    state->generation = ++state_generation_;
+    state->config_generation = config_generation_;
+    state->config = config_;
+    state->zones = zones_;
+    state->health = std::move(table);
+    holder_->publish(std::move(state));
+}
+
+void App::on_health(health::HealthTablePtr table) {
+    std::lock_guard lock(publish_mutex_);
+    // A table computed for a config that has since been replaced would index the wrong slots.
+    if (!table || table->config_generation != config_generation_) return;
+    publish_locked(std::move(table));
+}
+
+bool App::install(const config::ConfigPtr& config, config::Diagnostics& diagnostics) {
+    auto zones = resolver::ZoneSet::build(*config, diagnostics);
+    if (!zones || config::has_errors(diagnostics)) return false;
+    std::lock_guard lock(publish_mutex_);
+    uint64_t generation = config_generation_ + 1;
+    auto table = engine_->apply(config, generation);
+    config_ = config;
+    zones_ = std::move(zones);
+    config_generation_ = generation;
+    publish_locked(std::move(table));
+    return true;
+}
+
+std::optional<int> App::start() {
+    configure_logging(options_.log_level, options_.log_format);
+    auto loaded = load();
+    log_diagnostics(loaded.diagnostics);
+    if (!loaded.config) {
+        log(LogLevel::Error, "config", "config is invalid; not serving",
+            {{"file", options_.config_path}});
+        return kExitInvalidConfig;
+    }
+    const auto& local = loaded.config->local;
+    auto dns_addr = parse_host_port(local.listen.dns);
+    auto admin_addr = parse_host_port(local.listen.admin);
+    if (!dns_addr || !admin_addr) {
+        log(LogLevel::Error, "usage", "listen addresses must be ADDR:PORT",
+            {{"dns", local.listen.dns}, {"admin", local.listen.admin}});
+        return kExitUsage;
+    }
+
+    engine_ = std::make_unique<health::Engine>(
+        health::EngineOptions{}, [this](health::HealthTablePtr t) { on_health(std::move(t)); },
+        [](const std::string& line) { log(LogLevel::Info, "health_transition", line); });
+    config::Diagnostics build_diagnostics;
+    if (!install(loaded.config, build_diagnostics)) {
+        log_diagnostics(build_diagnostics);
+        return kExitInvalidConfig;
+    }
+    log_diagnostics(build_diagnostics);
+    engine_->start();
+
+    try {
+        DnsServerOptions dopts;
+        dopts.address = dns_addr->host;
+        dopts.port = dns_addr->port;
+        dopts.workers = static_cast<unsigned>(std::max(0, local.workers));
+        dns_ = std::make_unique<DnsServer>(dopts, *holder_);
+        dns_->start();
+        admin_ = std::make_unique<AdminServer>(*this, admin_addr->host, admin_addr->port);
+        admin_->start();
+    } catch (const std::exception& e) {
+        log(LogLevel::Error, "listen", std::string("cannot bind: ") + e.what());
+        stop();
+        return kExitBindFailed;
+    }
+    dns_endpoint_ = format_host_port(dns_addr->host, dns_->bound_port());
+    admin_endpoint_ = format_host_port(admin_addr->host, admin_->bound_port());
+    if (options_.ready_file &&
+        !write_ready_file(*options_.ready_file, dns_endpoint_, admin_endpoint_)) {
+        log(LogLevel::Error, "ready_file", "cannot write the ready file",
+            {{"path", *options_.ready_file}});
+        stop();
+        return kExitRuntime;
+    }
+    ready_ = true;
+    log(LogLevel::Info, "serving", "r53sim serving",
+        {{"dns", dns_endpoint_}, {"admin", admin_endpoint_},
+         {"zones", std::to_string(loaded.config->zones.size())},
+         {"health_checks", std::to_string(loaded.config->health_checks.size())}});
+    return std::nullopt;
+}
+
+ReloadOutcome App::reload() {
+    std::lock_guard guard(reload_mutex_);
+    ReloadOutcome out;
+    auto loaded = load();
+    out.diagnostics = loaded.diagnostics;
+    if (loaded.config) {
+        // Listeners stay where they are: a reload changes what is served, not where.
+        auto current = config();
+        auto c = std::make_shared<config::Config>(*loaded.config);
+        if (current) c->local.listen = current->local.listen;
+        out.ok = install(c, out.diagnostics);
+    }
+    if (out.ok) {
+        ++counters_.reloads;
+        counters_.last_reload_success_time =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        std::lock_guard lock(publish_mutex_);
+        out.config_generation = config_generation_;
+        log(LogLevel::Info, "reload", "config reloaded",
+            {{"generation", std::to_string(config_generation_)}});
+    } else {
+        ++counters_.reload_failures;
+        log_diagnostics(out.diagnostics);
+        log(LogLevel::Error, "reload", "reload rejected; the previous config keeps serving",
+            {{"errors", std::to_string(out.diagnostics.size())}});
+    }
+    return out;
+}
+
+void App::stop() {
+    if (stopping_.exchange(true)) return;
+    ready_ = false;
+    if (admin_) admin_->stop();
+    if (dns_) dns_->stop();
+    if (engine_) engine_->stop();
+}
+
+int App::run_until_signalled() {
+    boost::asio::io_context io;
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+    std::function<void()> wait_signal = [&] {
+        signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+            if (ec) return;
+            if (signo == SIGHUP) {
+                log(LogLevel::Info, "signal", "SIGHUP: reloading");
+                reload();
+                wait_signal();
+                return;
+            }
+            log(LogLevel::Info, "signal", signo == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
+            io.stop();
+        });
+    };
+    wait_signal();
+
+    boost::asio::steady_timer watch_timer(io);
+    auto last_mtime = config_mtime(options_.config_path);
+    std::function<void()> watch = [&] {
+        watch_timer.expires_after(std::chrono::milliseconds(500));
+        watch_timer.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) return;
+            auto now = config_mtime(options_.config_path);
+            if (now && now != last_mtime) {
+                last_mtime = now;
+                log(LogLevel::Info, "watch", "config file changed: reloading");
+                reload();
+            }
+            watch();
+        });
+    };
+    if (options_.watch) watch();
+
+    io.run();
+    stop();
+    log(LogLevel::Info, "stopped", "r53sim stopped");
+    return kExitOk;
+}
+
+}  // namespace r53::server

@@ -1,0 +1,53 @@
+// Command line of r53sim: serve, check, ready. Every flag is documented in usage_text().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/log.hpp"
+
+namespace r53::server {
+
+// Exit codes are part of the interface: fixtures and scripts branch on them.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitInvalidConfig = 1,
+    kExitUsage = 2,
+    kExitBindFailed = 3,
+    kExitRuntime = 4,
+};
+
+enum class Command { Serve, Check, Ready, Version, Help };
+
+struct CliOptions {
+    Command command = Command::Help;
+    std::string config_path;  // "-" = stdin
+    std::optional<std::string> dns_address;
+    std::optional<std::string> admin_address;
+    std::optional<std::string> ready_file;
+    LogFormat log_format = LogFormat::Text;
+    LogLevel log_level = LogLevel::Info;
+    bool lenient = false;
+    std::optional<double> time_scale;
+    bool manual_clock = false;
+    std::optional<int> workers;
+    std::optional<uint64_t> seed;
+    std::optional<std::string> state_dir;
+    bool watch = false;
+    // check
+    std::optional<std::string> change_batch;
+    std::optional<std::string> health_check_config;
+};
+
+struct CliParse {
+    std::optional<CliOptions> options;
+    std::string error;  // set when options is empty
+};
+
+// Environment fallbacks: R53SIM_CONFIG, R53SIM_DNS, R53SIM_ADMIN, R53SIM_LOG_FORMAT, R53SIM_LOG_LEVEL.
+CliParse parse_cli(const std::vector<std::string>& args);
+const char* usage_text();
+
+}  // namespace r53::server

@@ -1,0 +1,162 @@
+#include "server/metrics.hpp"
+
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
+#include "server/app.hpp"
+#include "server/query_counters.hpp"
+
+namespace r53::server {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+const char* rcode_name(size_t rcode) {
+    static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                                  "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
+    if (rcode < std::size(names)) return names[rcode];
+    if (rcode == 16) return "BADVERS";
+    return nullptr;
+}
+
+MetricFamily family(std::string name, std::string help, MetricType type) {
+    MetricFamily f;
+    f.name = std::move(name);
+    f.help = std::move(help);
+    f.type = type;
+    return f;
+}
+
+ClientMetric value_metric(MetricType type, double v,
+                          std::vector<ClientMetric::Label> labels = {}) {
+    ClientMetric m;
+    m.label = std::move(labels);
+    if (type == MetricType::Counter) m.counter.value = v;
+    else m.gauge.value = v;
+    return m;
+}
+
+void add_query_families(std::vector<MetricFamily>& out) {
+    const auto q = sum_query_counters();
+    auto by_type = family("r53sim_dns_queries_total", "DNS queries answered, by query type.",
+                          MetricType::Counter);
+    for (size_t i = 0; i < q.by_qtype.size(); ++i)
+        by_type.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_qtype[i]),
+                                              {{"qtype", kQtypeBucketNames[i]}}));
+    out.push_back(std::move(by_type));
+
+    auto by_rcode = family("r53sim_dns_responses_total", "DNS responses sent, by response code.",
+                           MetricType::Counter);
+    for (size_t i = 0; i < q.by_rcode.size(); ++i) {
+        const char* name = rcode_name(i);
+        if (name == nullptr && q.by_rcode[i] == 0) continue;
+        by_rcode.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_rcode[i]),
+                                               {{"rcode", name ? name : std::to_string(i)}}));
+    }
+    out.push_back(std::move(by_rcode));
+
+    auto by_transport = family("r53sim_dns_queries_by_transport_total",
+                               "DNS queries answered, by transport.", MetricType::Counter);
+    by_transport.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_transport[0]),
+                                               {{"transport", "udp"}}));
+    by_transport.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_transport[1]),
+                                               {{"transport", "tcp"}}));
+    out.push_back(std::move(by_transport));
+
+    auto latency = family("r53sim_dns_response_duration_seconds",
+                          "Time from receiving a query to handing its response to the kernel.",
+                          MetricType::Histogram);
+    ClientMetric h;
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < kLatencyBucketBounds.size(); ++i) {
+        cumulative += q.latency_buckets[i];
+        h.histogram.bucket.push_back({cumulative, kLatencyBucketBounds[i]});
+    }
+    cumulative += q.latency_buckets.back();
+    h.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+    h.histogram.sample_count = cumulative;
+    h.histogram.sample_sum = static_cast<double>(q.latency_sum_ns) / 1e9;
+    latency.metric.push_back(std::move(h));
+    out.push_back(std::move(latency));
+
+    auto simple = [&](const char* name, const char* help, uint64_t v) {
+        auto f = family(name, help, MetricType::Counter);
+        f.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(v)));
+        out.push_back(std::move(f));
+    };
+    simple("r53sim_dns_truncated_total", "UDP responses sent with TC=1.", q.truncated);
+    simple("r53sim_dns_dropped_total", "Packets never answered (QR=1, too short, send failed).",
+           q.dropped);
+    simple("r53sim_dns_malformed_total", "Malformed queries answered FORMERR.", q.formerr);
+    simple("r53sim_dns_tcp_connections_total", "TCP connections accepted.", q.tcp_connections);
+    simple("r53sim_dns_tcp_rejected_total", "TCP connections refused over the connection cap.",
+           q.tcp_rejected);
+}
+
+void add_health_families(App& app, std::vector<MetricFamily>& out) {
+    auto statuses = app.engine().statuses();
+    auto status = family("r53sim_health_check_status",
+                         "Health check status as DNS sees it: 1 healthy, 0 unhealthy.",
+                         MetricType::Gauge);
+    auto percentage = family("r53sim_health_check_percentage_healthy",
+                             "Percentage of the check's virtual checkers that report healthy.",
+                             MetricType::Gauge);
+    auto forced = family("r53sim_health_check_forced",
+                         "1 while the check's verdict is forced through the admin API.",
+                         MetricType::Gauge);
+    auto transitions = family("r53sim_health_check_transitions_total",
+                              "Changes of the check's status.", MetricType::Counter);
+    for (const auto& s : statuses) {
+        std::vector<ClientMetric::Label> labels{{"health_check_id", s.id}, {"type", s.type}};
+        status.metric.push_back(value_metric(MetricType::Gauge, s.healthy ? 1 : 0, labels));
+        percentage.metric.push_back(value_metric(MetricType::Gauge, s.percentage_healthy, labels));
+        forced.metric.push_back(value_metric(MetricType::Gauge, s.forced ? 1 : 0, labels));
+        transitions.metric.push_back(
+            value_metric(MetricType::Counter, static_cast<double>(s.transitions), labels));
+    }
+    out.push_back(std::move(status));
+    out.push_back(std::move(percentage));
+    out.push_back(std::move(forced));
+    out.push_back(std::move(transitions));
+}
+
+void add_process_families(App& app, std::vector<MetricFamily>& out) {
+    const auto& c = app.counters();
+    auto reloads = family("r53sim_config_reloads_total", "Config reloads that took effect.",
+                          MetricType::Counter);
+    reloads.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(c.reloads.load())));
+    out.push_back(std::move(reloads));
+    auto failures = family("r53sim_config_reload_failures_total",
+                           "Config reloads rejected; the previous config kept serving.",
+                           MetricType::Counter);
+    failures.metric.push_back(
+        value_metric(MetricType::Counter, static_cast<double>(c.reload_failures.load())));
+    out.push_back(std::move(failures));
+    auto last = family("r53sim_config_last_reload_success_timestamp_seconds",
+                       "When the config last reloaded successfully (0: never).", MetricType::Gauge);
+    last.metric.push_back(value_metric(MetricType::Gauge, c.last_reload_success_time.load()));
+    out.push_back(std::move(last));
+
+    auto build = family("r53sim_build_info", "Version of the running r53sim.", MetricType::Gauge);
+    build.metric.push_back(value_metric(MetricType::Gauge, 1, {{"version", R53SIM_VERSION}}));
+    out.push_back(std::move(build));
+
+    auto config = app.config();
+    auto zones = family("r53sim_config_hosted_zones", "Hosted zones being served.", MetricType::Gauge);
+    zones.metric.push_back(value_metric(MetricType::Gauge, config ? static_cast<double>(config->zones.size()) : 0));
+    out.push_back(std::move(zones));
+}
+
+}  // namespace
+
+std::string render_metrics(App& app) {
+    std::vector<MetricFamily> families;
+    add_query_families(families);
+    add_health_families(app, families);
+    add_process_families(app, families);
+    return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace r53::server
