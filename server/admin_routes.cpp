@@ -9,6 +9,7 @@
 #include "server/app.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
+#include "server/route53_api.hpp"
 
 namespace r53::server {
 namespace {
@@ -284,6 +285,7 @@ asio::awaitable<HttpResponse> handle_admin_request(App& app, const RouteRequest&
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_advance(app, r);
     }
+    if (p.starts_with("/2013-04-01/")) co_return handle_route53_request(app, r);
     co_return json_error(status::not_found, "NoSuchRoute", "no route " + p);
 }
 

@@ -14,6 +14,7 @@
 #include "server/admin_server.hpp"
 #include "server/dns_server.hpp"
 #include "server/log.hpp"
+#include "server/route53_store.hpp"
 #include "server/state_holder.hpp"
 
 namespace r53::server {
@@ -57,7 +58,10 @@ std::optional<fs::file_time_type> config_mtime(const std::string& path) {
 
 }  // namespace
 
-App::App(CliOptions options) : options_(std::move(options)), holder_(std::make_unique<StateHolder>()) {}
+App::App(CliOptions options)
+    : options_(std::move(options)),
+      holder_(std::make_unique<StateHolder>()),
+      route53_(std::make_unique<Route53Store>(options_.state_dir)) {}
 
 App::~App() { stop(); }
 
@@ -115,13 +119,15 @@ void App::on_health(health::HealthTablePtr table) {
     publish_locked(std::move(table));
 }
 
-bool App::install(const config::ConfigPtr& config, config::Diagnostics& diagnostics) {
+bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
+    auto config = route53_->merge(file_config);
     auto zones = resolver::ZoneSet::build(*config, diagnostics);
     if (!zones || config::has_errors(diagnostics)) return false;
     std::lock_guard lock(publish_mutex_);
     uint64_t generation = config_generation_ + 1;
     auto table = engine_->apply(config, generation);
     config_ = config;
+    file_config_ = file_config;
     zones_ = std::move(zones);
     config_generation_ = generation;
     publish_locked(std::move(table));
@@ -186,6 +192,16 @@ std::optional<int> App::start() {
          {"zones", std::to_string(loaded.config->zones.size())},
          {"health_checks", std::to_string(loaded.config->health_checks.size())}});
     return std::nullopt;
+}
+
+bool App::republish(config::Diagnostics& diagnostics) {
+    std::lock_guard guard(reload_mutex_);
+    config::ConfigPtr file;
+    {
+        std::lock_guard lock(publish_mutex_);
+        file = file_config_;
+    }
+    return file && install(file, diagnostics);
 }
 
 ReloadOutcome App::reload() {

@@ -21,6 +21,7 @@ namespace r53::server {
 class StateHolder;
 class DnsServer;
 class AdminServer;
+class Route53Store;
 
 struct ReloadOutcome {
     bool ok = false;
@@ -68,6 +69,11 @@ public:
     bool manual_clock() const;
     config::ConfigPtr config() const;
 
+    // The Route 53 REST API's objects. After changing them, republish() serves them at once.
+    Route53Store& route53() { return *route53_; }
+    // Rebuilds the served Config from the last good config file plus the API's objects.
+    bool republish(config::Diagnostics& diagnostics);
+
 private:
     config::LoadResult load() const;
     config::ConfigPtr with_cli_overrides(const config::ConfigPtr& loaded) const;
@@ -81,6 +87,8 @@ private:
     std::unique_ptr<health::Engine> engine_;
     std::unique_ptr<DnsServer> dns_;
     std::unique_ptr<AdminServer> admin_;
+    std::unique_ptr<Route53Store> route53_;
+    config::ConfigPtr file_config_;  // last valid config file, CLI overrides applied
 
     mutable std::mutex publish_mutex_;  // writers only; queries never take it
     config::ConfigPtr config_;

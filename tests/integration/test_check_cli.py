@@ -1,0 +1,102 @@
+"""`r53sim check` says what AWS would say (semantics §4, §4.1), before anything is deployed."""
+import os
+import subprocess
+
+from harness import BINARY, SOURCE_DIR
+
+SEED = os.path.join(SOURCE_DIR, "tests", "fixtures", "config", "two-region-failover.txt")
+
+TWO_POLICIES = ("Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, "
+                "MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig], but found more than "
+                "one in Change with [Action=UPSERT, Name=app.example.com., Type=A, "
+                "SetIdentifier=us-east-1-active]")
+
+
+def check(*args, stdin=None):
+    return subprocess.run([BINARY, "check", *args], capture_output=True, text=True, input=stdin,
+                          timeout=30)
+
+
+def test_seed_change_batch_rejected_with_aws_message():
+    r = check("--change-batch", SEED)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "InvalidInput" in r.stderr
+    assert TWO_POLICIES in r.stderr
+    assert TWO_POLICIES.replace("us-east-1", "eu-west-1") in r.stderr
+
+
+def test_seed_health_check_config_rejected_as_the_aws_cli_does():
+    arg = ("Type=HTTPS,FullyQualifiedDomainName=app.example.com,RequestInterval=30,"
+           "FailureThreshold=3,RequestTimeout=10,Port=443,ResourcePath=/health,Inverted=false,"
+           "EnableSNI=true,Regions=us-east-1")
+    r = check("--health-check-config", arg)
+    assert r.returncode == 1
+    assert 'Unknown parameter in HealthCheckConfig: "RequestTimeout", must be one of:' in r.stderr
+    assert "Invalid length for parameter HealthCheckConfig.Regions, value: 1, valid min length: 3" in r.stderr
+
+
+def test_corrected_health_check_config_passes():
+    arg = ("Type=HTTPS,FullyQualifiedDomainName=us-east-1.app.example.com,RequestInterval=30,"
+           "FailureThreshold=3,Port=443,ResourcePath=/health,Inverted=false,EnableSNI=true,"
+           "Regions=[us-east-1,us-west-2,eu-west-1]")
+    r = check("--health-check-config", arg)
+    assert r.returncode == 0, r.stderr
+
+
+def test_invalid_config_lists_every_error_with_file_and_line(tmp_path):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("""hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: a.example.com
+        Type: A
+        SetIdentifier: one
+        Weight: 10
+        Failover: PRIMARY
+        TTL: 60
+        ResourceRecords: [{Value: 192.0.2.1}]
+      - Name: b.example.com
+        Type: A
+        TTL: 60
+        ResourceRecords: [{Value: 1.2.3}]
+health_checks:
+  hc-1:
+    HealthCheckConfig: {Type: HTTP, IPAddress: 192.0.2.1, FailureThreshold: 11}
+""")
+    r = check("-c", str(cfg))
+    assert r.returncode == 1
+    assert f"{cfg}:4:" in r.stderr or f"{cfg}:5:" in r.stderr  # the first record
+    assert "found more than one" in r.stderr
+    assert "ARRDATAIllegalIPv4Address" in r.stderr
+    assert f"{cfg}:1" in r.stderr.split("ARRDATAIllegalIPv4Address")[0].splitlines()[-1]
+    assert "FailureThreshold" in r.stderr
+    assert "3 errors" in r.stderr
+
+
+def test_valid_config_from_stdin():
+    r = check("-c", "-", stdin="hosted_zones:\n  - Name: example.com\n")
+    assert r.returncode == 0, r.stderr
+
+
+def test_serve_refuses_invalid_config(tmp_path):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("hosted_zones:\n  - Name: example.com\n    Bogus: 1\n")
+    r = subprocess.run([BINARY, "serve", "-c", str(cfg), "--dns", "127.0.0.1:0", "--admin",
+                        "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "Bogus" in r.stderr
+
+
+def test_usage_errors_exit_2():
+    r = subprocess.run([BINARY, "serve"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2
+    r = subprocess.run([BINARY, "frobnicate"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2
+
+
+def test_version_and_help():
+    r = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and r.stdout.startswith("r53sim ")
+    r = subprocess.run([BINARY, "--help"], capture_output=True, text=True, timeout=10)
+    for flag in ("--dns", "--admin", "--ready-file", "--lenient", "--time-scale", "--manual-clock"):
+        assert flag in r.stdout
