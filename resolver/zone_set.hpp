@@ -24,11 +24,14 @@ struct RRset {
     // For each record, the offset inside its RDATA of a domain name the encoder may compress
     // (NS, CNAME, PTR, MX exchange, SOA mname), or 0xFFFF when none.
     std::vector<uint16_t> compressible_name_at;
+    // For each record, the offset inside its RDATA of a name whose A/AAAA belong in Additional
+    // (NS, CNAME, MX exchange, SRV target; §5 "Sections"), or 0xFFFF when none.
+    std::vector<uint16_t> additional_name_at;
     uint16_t size() const noexcept { return static_cast<uint16_t>(offsets.size()); }
 };
 
 class ZoneSet {
-public:
+  public:
     // Compiles every hosted zone of `config`. Problems the validator could not see are appended
     // to `diagnostics`; the result is null if any of them is an error.
     static std::shared_ptr<const ZoneSet> build(const config::Config& config,
@@ -38,7 +41,7 @@ public:
     const Impl& impl() const noexcept { return *impl_; }
     ~ZoneSet();
 
-private:
+  private:
     ZoneSet();
     std::unique_ptr<Impl> impl_;
 };

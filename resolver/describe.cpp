@@ -1,0 +1,76 @@
+#include "resolver/describe.hpp"
+
+#include <string>
+
+#include "resolver/ldns.hpp"
+#include "resolver/names.hpp"
+#include "resolver/zone_set.hpp"
+
+namespace r53::resolver {
+namespace {
+
+std::string render(const uint8_t* owner, const RRset& rrset, uint32_t ttl, uint16_t record) {
+    size_t owner_length = wire_name_length(owner);
+    const uint8_t* rd = rrset.rdata.data() + rrset.offsets[record];
+    size_t rdlength = size_t(rd[0]) << 8 | rd[1];
+    std::vector<uint8_t> wire(owner, owner + owner_length);
+    uint16_t type = rrset.type;
+    for (uint8_t b : {uint8_t(type >> 8), uint8_t(type & 0xFF), uint8_t(0), uint8_t(1),
+                      uint8_t(ttl >> 24), uint8_t(ttl >> 16), uint8_t(ttl >> 8), uint8_t(ttl)})
+        wire.push_back(b);
+    wire.insert(wire.end(), rd, rd + 2 + rdlength);
+    ldns_rr* rr = nullptr;
+    size_t pos = 0;
+    std::string line;
+    if (ldns_wire2rr(&rr, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) == LDNS_STATUS_OK) {
+        char* text = ldns_rr2str(rr);
+        line = text ? text : "";
+        free(text);
+        ldns_rr_free(rr);
+    }
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    for (char& c : line)
+        if (c == '\t') c = ' ';
+    return line;
+}
+
+}  // namespace
+
+std::vector<std::string> describe_section(const Section& section, const Question& question) {
+    std::vector<std::string> lines;
+    for (uint8_t i = 0; i < section.size; ++i) {
+        const AnswerEntry& e = section.entries[i];
+        if (!e.rrset || e.count == 0) continue;
+        const uint8_t* owner = e.owner ? e.owner : question.qname;
+        for (uint16_t k = 0; k < e.count; ++k) {
+            uint16_t index = static_cast<uint16_t>(e.first + (e.rotate + k) % e.count);
+            if (index < e.rrset->size()) lines.push_back(render(owner, *e.rrset, e.ttl, index));
+        }
+    }
+    return lines;
+}
+
+DescribedAnswer describe(const Answer& answer, const Question& question) {
+    return {describe_section(answer.answer, question), describe_section(answer.authority, question),
+            describe_section(answer.additional, question)};
+}
+
+const char* rcode_name(Rcode rcode) noexcept {
+    switch (rcode) {
+        case Rcode::NoError:
+            return "NOERROR";
+        case Rcode::FormErr:
+            return "FORMERR";
+        case Rcode::ServFail:
+            return "SERVFAIL";
+        case Rcode::NxDomain:
+            return "NXDOMAIN";
+        case Rcode::NotImp:
+            return "NOTIMP";
+        case Rcode::Refused:
+            return "REFUSED";
+    }
+    return "UNKNOWN";
+}
+
+}  // namespace r53::resolver
