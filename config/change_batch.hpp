@@ -2,6 +2,7 @@
 // Shared by config loading (change-batch files) and, later, the REST API.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,23 @@ struct ChangeBatch {
 // the per-change texts; the REST layer joins them as "[m1, m2]").
 Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
                                const std::vector<HealthCheck>& health_checks, bool lenient = false);
+
+// What a batch is validated against besides the zone itself. Alias targets outside the zone are
+// valid only when listed in `alias_targets` (their local stand-in); null lists count as empty.
+struct ChangeContext {
+    const std::vector<HealthCheck>* health_checks = nullptr;
+    const std::vector<AwsAliasTarget>* alias_targets = nullptr;
+    const std::vector<CidrCollection>* cidr_collections = nullptr;
+    bool lenient = false;
+};
+Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
+                               const ChangeContext& context);
+
+// "[Action=UPSERT, Name=app.example.com., Type=A, SetIdentifier=us-east-1-active]"
+std::string change_label(const Change& change);
+
+// Problem with one presentation-format value of `type`, in Route 53's words
+// ("Invalid Resource Record: 'FATAL problem: ...'"), or nullopt when the value is valid.
+std::optional<std::string> rdata_problem(const std::string& type, const std::string& value);
 
 }  // namespace r53::config

@@ -1,0 +1,496 @@
+// ChangeResourceRecordSets (semantics §4): each change is checked alone, then the batch is played
+// on a copy of the zone and the result is checked as a whole; only a clean result replaces the
+// zone.
+#include "config/change_batch.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "config/yaml_util.hpp"
+
+namespace r53::config {
+
+namespace {
+
+const char* action_name(ChangeAction a) {
+    switch (a) {
+        case ChangeAction::Create:
+            return "CREATE";
+        case ChangeAction::Delete:
+            return "DELETE";
+        case ChangeAction::Upsert:
+            return "UPSERT";
+    }
+    return "?";
+}
+
+bool in_zone(const std::string& name, const std::string& zone) {
+    return name == zone || (name.size() > zone.size() &&
+                            name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+                            name[name.size() - zone.size() - 1] == '.');
+}
+
+bool same_key(const ResourceRecordSet& a, const ResourceRecordSet& b) {
+    return a.name == b.name && a.type == b.type && a.set_identifier == b.set_identifier;
+}
+
+std::string rrset_ref(const ResourceRecordSet& r) {
+    std::string s = "[name='" + r.name + "', type='" + r.type + "'";
+    if (r.set_identifier) s += ", set-identifier='" + *r.set_identifier + "'";
+    return s + "]";
+}
+
+std::string policy_word(RoutingPolicy p) {
+    switch (p) {
+        case RoutingPolicy::Simple:
+            return "simple";
+        case RoutingPolicy::Weighted:
+            return "weighted";
+        case RoutingPolicy::Latency:
+            return "latency";
+        case RoutingPolicy::Failover:
+            return "failover";
+        case RoutingPolicy::Geolocation:
+            return "GEO";
+        case RoutingPolicy::MultiValue:
+            return "multivalue";
+        case RoutingPolicy::Geoproximity:
+            return "geoproximity";
+        case RoutingPolicy::IpBased:
+            return "CIDR";
+    }
+    return "?";
+}
+
+// The routing part of AWS's "cannot be created because a non-latency RRSet..." message.
+std::string policy_description(const ResourceRecordSet& r) {
+    switch (policy_of(r)) {
+        case RoutingPolicy::Latency:
+            return "Region Name=" + *r.region;
+        case RoutingPolicy::Failover:
+            return r.failover == FailoverRole::Primary ? "marked as primary"
+                                                       : "marked as secondary";
+        case RoutingPolicy::Weighted:
+            return "Weight=" + std::to_string(*r.weight);
+        case RoutingPolicy::Geolocation: {
+            const auto& g = *r.geo_location;
+            if (g.subdivision_code) return "routing to [subdivision = " + *g.subdivision_code + "]";
+            if (g.country_code) return "routing to [country = " + *g.country_code + "]";
+            return "routing to [continent = " + g.continent_code.value_or("?") + "]";
+        }
+        case RoutingPolicy::MultiValue:
+            return "MultiValueAnswer=true";
+        case RoutingPolicy::Geoproximity:
+            return "a GeoProximityLocation";
+        case RoutingPolicy::IpBased:
+            return "CidrRoutingConfig LocationName=" + r.cidr_routing_config->location_name;
+        case RoutingPolicy::Simple:
+            break;
+    }
+    return "simple routing";
+}
+
+class BatchValidator {
+  public:
+    BatchValidator(const HostedZone& zone, const ChangeContext& ctx) : zone_(zone), ctx_(ctx) {}
+
+    Diagnostics diagnostics;
+
+    void error(const SourceLocation& where, const char* code, std::string message) {
+        diagnostics.push_back({where, code, std::move(message), Severity::Error});
+    }
+    void warning(const SourceLocation& where, const char* code, std::string message) {
+        diagnostics.push_back({where, code, std::move(message), Severity::Warning});
+    }
+
+    // Rules about one change alone. May adjust the record (lenient interpretations).
+    void check_change(Change& change);
+    // Plays the batch on a copy; returns it with, per record, the change that last wrote it.
+    void play(const std::vector<Change>& changes);
+    void check_result(const std::vector<Change>& changes);
+
+    std::vector<ResourceRecordSet> records;
+    std::vector<int> written_by;  // change index, -1 = untouched
+
+  private:
+    void check_aliases(const std::vector<Change>& changes);
+    const HostedZone& zone_;
+    const ChangeContext& ctx_;
+};
+
+void BatchValidator::check_change(Change& change) {
+    ResourceRecordSet& r = change.record_set;
+    const SourceLocation& at = r.where;
+    const std::string label = change_label(change);
+    const bool has_records = r.ttl && !r.resource_records.empty();
+    if (!r.alias_target && !has_records)
+        error(at, kInvalidInput,
+              "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and "
+              "ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with " +
+                  label);
+    else if (r.alias_target && (r.ttl || !r.resource_records.empty()))
+        error(at, kInvalidInput,
+              "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and "
+              "ResourceRecords], or TrafficPolicyInstanceId], but found more than one in Change "
+              "with " +
+                  label);
+
+    int policies = (r.weight ? 1 : 0) + (r.region ? 1 : 0) + (r.failover ? 1 : 0) +
+                   (r.geo_location ? 1 : 0) + (r.multi_value_answer ? 1 : 0) +
+                   (r.geo_proximity_location ? 1 : 0) + (r.cidr_routing_config ? 1 : 0);
+    if (ctx_.lenient && policies == 2 && r.weight && r.failover) {
+        warning(at, kInvalidInput,
+                "Weight together with Failover (AWS rejects this with \"found more than one\"): "
+                "Failover wins; Weight ignored in Change with " +
+                    label);
+        r.weight.reset();
+        policies = 1;
+    }
+    const std::string policy_list =
+        "Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, "
+        "MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig], but found ";
+    if (policies > 1)
+        error(at, kInvalidInput, policy_list + "more than one in Change with " + label);
+    if (policies == 0 && r.set_identifier)
+        error(at, kInvalidInput, policy_list + "none in Change with " + label);
+    if (policies > 0 && !r.set_identifier)
+        error(at, kInvalidInput,
+              "Invalid request: Missing field 'SetIdentifier' in Change with " + label);
+
+    if (!in_zone(r.name, zone_.name))
+        error(at, kInvalidChangeBatch,
+              "RRSet with DNS name " + r.name + " is not permitted in zone " + zone_.name);
+    if (r.resource_records.size() > 400)
+        error(at, kInvalidChangeBatch,
+              "RRSet with DNS name " + r.name + ", type " + r.type + " has " +
+                  std::to_string(r.resource_records.size()) +
+                  " resource records; the maximum is 400");
+    if ((r.type == "CNAME" || r.type == "SOA") && r.resource_records.size() > 1)
+        // Gap: AWS's wording for this case is not quoted anywhere; this names the rule.
+        error(at, kInvalidChangeBatch,
+              "RRSet of type " + r.type + " with DNS name " + r.name +
+                  " must have exactly one resource record, found " +
+                  std::to_string(r.resource_records.size()));
+    if (r.type == "NS" && policies > 0)
+        error(at, kInvalidChangeBatch,
+              "RRSet of type NS with DNS name " + r.name +
+                  " must use simple routing: NS records cannot have a routing policy");
+    if (r.type == "NS" && r.name.rfind("*.", 0) == 0)
+        error(at, kInvalidChangeBatch,
+              "RRSet of type NS with DNS name " + r.name +
+                  " is not permitted: wildcard NS records are not supported");
+    if (r.multi_value_answer && r.alias_target)
+        error(at, kInvalidInput,
+              "Invalid request: multivalue answer records cannot be alias records in Change "
+              "with " +
+                  label);
+    if (r.multi_value_answer && (r.type == "NS" || r.type == "CNAME"))
+        error(at, kInvalidInput,
+              "Invalid request: multivalue answer routing is not supported for type " + r.type +
+                  " in Change with " + label);
+    if (r.alias_target && (r.type == "NS" || r.type == "SOA"))
+        error(at, kInvalidChangeBatch,
+              "RRSet of type " + r.type + " with DNS name " + r.name + " cannot be an alias");
+    if (!r.alias_target)
+        for (const auto& v : r.resource_records)
+            if (auto problem = rdata_problem(r.type, v)) error(at, kInvalidChangeBatch, *problem);
+
+    if (r.geo_location) {
+        const auto& g = *r.geo_location;
+        if (g.continent_code.has_value() == g.country_code.has_value())
+            error(at, kInvalidInput,
+                  "Invalid request: Expected exactly one of [ContinentCode, CountryCode] in "
+                  "GeoLocation in Change with " +
+                      label);
+        if (g.subdivision_code && g.country_code != "US")
+            error(
+                at, kInvalidInput,
+                "Invalid request: SubdivisionCode requires CountryCode US in Change with " + label);
+    }
+    if (r.geo_proximity_location) {
+        const auto& g = *r.geo_proximity_location;
+        int given = (g.aws_region ? 1 : 0) + (g.local_zone_group ? 1 : 0) + (g.coordinates ? 1 : 0);
+        if (given != 1)
+            error(at, kInvalidInput,
+                  "Invalid request: Expected exactly one of [AWSRegion, LocalZoneGroup, "
+                  "Coordinates] in GeoProximityLocation in Change with " +
+                      label);
+        if (g.bias < -99 || g.bias > 99)
+            error(at, kInvalidInput,
+                  "Invalid request: Bias must be between -99 and 99 in Change "
+                  "with " +
+                      label);
+        if (g.coordinates &&
+            (std::abs(g.coordinates->latitude) > 90 || std::abs(g.coordinates->longitude) > 180))
+            error(at, kInvalidInput,
+                  "Invalid request: Coordinates out of range (Latitude -90..90, Longitude "
+                  "-180..180) in Change with " +
+                      label);
+    }
+    if (r.cidr_routing_config) {
+        const auto& c = *r.cidr_routing_config;
+        const CidrCollection* found = nullptr;
+        if (ctx_.cidr_collections)
+            for (const auto& col : *ctx_.cidr_collections)
+                if (col.id == c.collection_id) found = &col;
+        if (!found)
+            error(at, "NoSuchCidrCollectionException",
+                  "The CIDR collection you specified, " + c.collection_id +
+                      ", doesn't exist (declare it under local.cidr_collections)");
+        else if (c.location_name != "*" && !found->locations.count(c.location_name))
+            error(at, "NoSuchCidrLocationException",
+                  "The CIDR collection location you specified, " + c.location_name +
+                      ", doesn't exist in collection " + c.collection_id);
+    }
+    if (r.health_check_id) {
+        bool known = false;
+        if (ctx_.health_checks)
+            for (const auto& h : *ctx_.health_checks) known = known || h.id == *r.health_check_id;
+        if (!known)
+            error(at, "NoSuchHealthCheck",
+                  "No health check exists with the specified ID " + *r.health_check_id);
+    }
+}
+
+void BatchValidator::play(const std::vector<Change>& changes) {
+    records = zone_.record_sets;
+    written_by.assign(records.size(), -1);
+    for (size_t i = 0; i < changes.size(); ++i) {
+        const ResourceRecordSet& r = changes[i].record_set;
+        auto it = std::find_if(records.begin(), records.end(),
+                               [&](const ResourceRecordSet& o) { return same_key(o, r); });
+        size_t pos = static_cast<size_t>(it - records.begin());
+        switch (changes[i].action) {
+            case ChangeAction::Create:
+                if (it != records.end()) {
+                    error(r.where, kInvalidChangeBatch,
+                          "Tried to create resource record set " + rrset_ref(r) +
+                              " but it already exists");
+                    break;
+                }
+                records.push_back(r);
+                written_by.push_back(static_cast<int>(i));
+                break;
+            case ChangeAction::Upsert:
+                if (it == records.end()) {
+                    records.push_back(r);
+                    written_by.push_back(static_cast<int>(i));
+                } else {
+                    *it = r;
+                    written_by[pos] = static_cast<int>(i);
+                }
+                break;
+            case ChangeAction::Delete:
+                if (it == records.end()) {
+                    error(r.where, kInvalidChangeBatch,
+                          "Tried to delete resource record set " + rrset_ref(r) +
+                              " but it was not found");
+                } else if (!it->same_content(r)) {
+                    error(r.where, kInvalidChangeBatch,
+                          "Tried to delete resource record set " + rrset_ref(r) +
+                              " but the values provided do not match the current values");
+                } else {
+                    records.erase(it);
+                    written_by.erase(written_by.begin() + static_cast<long>(pos));
+                    if (r.name == zone_.name && r.type == "SOA")
+                        error(r.where, kInvalidChangeBatch,
+                              "A HostedZone must contain exactly one SOA record.");
+                    if (r.name == zone_.name && r.type == "NS" &&
+                        std::none_of(records.begin(), records.end(), [&](const auto& o) {
+                            return o.name == zone_.name && o.type == "NS";
+                        }))
+                        error(r.where, kInvalidChangeBatch,
+                              "A HostedZone must contain at least one NS record for the zone "
+                              "itself.");
+                }
+                break;
+        }
+    }
+}
+
+void BatchValidator::check_result(const std::vector<Change>& changes) {
+    const size_t n = records.size();
+    std::set<size_t> reported_cname;
+    for (size_t j = 0; j < n; ++j) {
+        const ResourceRecordSet& r = records[j];
+        if (r.type == "CNAME" && r.name == zone_.name && written_by[j] >= 0) {
+            error(r.where, kInvalidChangeBatch,
+                  "RRSet of type CNAME with DNS name " + r.name +
+                      " is not permitted at apex in zone " + zone_.name);
+            continue;
+        }
+        if (r.type == "SOA" && r.name != zone_.name && written_by[j] >= 0)
+            error(r.where, kInvalidChangeBatch,
+                  "RRSet of type SOA with DNS name " + r.name +
+                      " is not permitted: the only SOA record is the one at the apex of zone " +
+                      zone_.name);
+        for (size_t i = 0; i < j; ++i) {
+            const ResourceRecordSet& o = records[i];
+            if (o.name != r.name) continue;
+            // One report per conflicting pair, on the record the batch wrote last.
+            size_t reporter = written_by[j] >= 0 ? j : i;
+            if (written_by[reporter] < 0) continue;
+            const ResourceRecordSet& rep = records[reporter];
+            const ResourceRecordSet& other = records[reporter == j ? i : j];
+            if (rep.name == zone_.name && (rep.type == "CNAME" || other.type == "CNAME")) continue;
+            if ((rep.type == "CNAME") != (other.type == "CNAME")) {
+                if (rep.type == "CNAME") {
+                    if (reported_cname.insert(reporter).second)
+                        error(rep.where, kInvalidChangeBatch,
+                              "RRSet of type CNAME with DNS name " + rep.name +
+                                  " is not permitted as it conflicts with other records with the "
+                                  "same DNS name in zone " +
+                                  zone_.name);
+                } else {
+                    error(rep.where, kInvalidChangeBatch,
+                          "RRSet of type " + rep.type + " with DNS name " + rep.name +
+                              " is not permitted because a conflicting RRSet of type CNAME with "
+                              "the same DNS name already exists in zone " +
+                              zone_.name);
+                }
+                continue;
+            }
+            if (o.type != r.type) continue;
+            RoutingPolicy pr = policy_of(rep), po = policy_of(other);
+            std::string head = "RRSet with DNS name " + rep.name + ", type " + rep.type;
+            if (pr != po) {
+                if (pr == RoutingPolicy::Simple)
+                    error(rep.where, kInvalidChangeBatch,
+                          head + " cannot be created because a " + policy_word(po) +
+                              " RRSet with the same name and type already exists.");
+                else
+                    error(rep.where, kInvalidChangeBatch,
+                          head + ", SetIdentifier " + rep.set_identifier.value_or("") + ", and " +
+                              policy_description(rep) + " cannot be created because a non-" +
+                              policy_word(pr) +
+                              " RRSet with the same name and type already exists.");
+                continue;
+            }
+            // Gap: AWS's text for a second PRIMARY/SECONDARY (or a repeated Region/location) is
+            // not quoted anywhere; this wording follows the "non-failover" message above.
+            bool duplicate_role =
+                (pr == RoutingPolicy::Failover && rep.failover == other.failover) ||
+                (pr == RoutingPolicy::Latency && rep.region == other.region) ||
+                (pr == RoutingPolicy::Geolocation && rep.geo_location == other.geo_location);
+            if (duplicate_role)
+                error(rep.where, kInvalidChangeBatch,
+                      head + ", SetIdentifier " + rep.set_identifier.value_or("") + ", and " +
+                          policy_description(rep) + " cannot be created because RRSet " +
+                          rrset_ref(other) +
+                          " with the same name and type already has the same routing (" +
+                          policy_description(other) + ").");
+        }
+    }
+    if (std::count_if(records.begin(), records.end(), [&](const auto& r) {
+            return r.name == zone_.name && r.type == "SOA";
+        }) != 1) {
+        // A create of a second SOA; deletes were reported during play.
+        for (size_t j = 0; j < n; ++j)
+            if (records[j].type == "SOA" && records[j].name == zone_.name && written_by[j] >= 0 &&
+                changes[written_by[j]].action == ChangeAction::Create)
+                error(records[j].where, kInvalidChangeBatch,
+                      "A HostedZone must contain exactly one SOA record.");
+    }
+    check_aliases(changes);
+}
+
+void BatchValidator::check_aliases(const std::vector<Change>& changes) {
+    auto find_target = [&](const std::string& name,
+                           const std::string& type) -> const ResourceRecordSet* {
+        for (const auto& r : records)
+            if (r.name == name && r.type == type) return &r;
+        return nullptr;
+    };
+    for (size_t j = 0; j < records.size(); ++j) {
+        const ResourceRecordSet& r = records[j];
+        if (!r.alias_target || written_by[j] < 0) continue;
+        const AliasTarget& a = *r.alias_target;
+        const std::string head = "Tried to create an alias that targets " + a.dns_name + ", type " +
+                                 r.type + " in zone " + a.hosted_zone_id;
+        const AwsAliasTarget* aws = nullptr;
+        if (ctx_.alias_targets)
+            for (const auto& t : *ctx_.alias_targets)
+                if (t.dns_name == a.dns_name) aws = &t;
+        if (aws) {
+            bool has_values =
+                (r.type == "A" && !aws->a.empty()) || (r.type == "AAAA" && !aws->aaaa.empty());
+            if (!has_values)
+                error(r.where, kInvalidChangeBatch,
+                      head + ", but that target was not found (local.alias_targets gives " +
+                          a.dns_name + " no " + r.type + " addresses)");
+            continue;
+        }
+        if (a.hosted_zone_id == zone_.id) {
+            if (!in_zone(a.dns_name, zone_.name))
+                error(r.where, kInvalidChangeBatch,
+                      head + ", but the alias target name does not lie within the target zone");
+            else if (!find_target(a.dns_name, r.type))
+                error(r.where, kInvalidChangeBatch, head + ", but that target was not found");
+            continue;
+        }
+        error(r.where, kInvalidChangeBatch,
+              head + ", but that target was not found" +
+                  (in_zone(a.dns_name, zone_.name)
+                       ? " (a target in this zone needs HostedZoneId " + zone_.id + ")"
+                       : " (an AWS resource outside the configured zones must be declared under "
+                         "local.alias_targets)"));
+    }
+    // Cycles among same-zone aliases: follow each alias chain; revisiting a group is a loop.
+    for (size_t j = 0; j < records.size(); ++j) {
+        if (written_by[j] < 0 || !records[j].alias_target ||
+            records[j].alias_target->hosted_zone_id != zone_.id)
+            continue;
+        std::vector<std::string> path = {records[j].name};
+        std::string type = records[j].type;
+        std::set<std::string> seen = {records[j].name};
+        const ResourceRecordSet* cur = &records[j];
+        while (cur && cur->alias_target && cur->alias_target->hosted_zone_id == zone_.id) {
+            const std::string next = cur->alias_target->dns_name;
+            path.push_back(next);
+            if (next == records[j].name) {
+                std::string chain;
+                for (size_t k = 0; k < path.size(); ++k) chain += (k ? " -> " : "") + path[k];
+                error(records[j].where, kInvalidChangeBatch,
+                      "Alias records of type " + type + " form a loop: " + chain);
+                break;
+            }
+            if (!seen.insert(next).second) break;  // a loop not through this record
+            cur = find_target(next, type);
+        }
+    }
+    (void)changes;
+}
+
+}  // namespace
+
+std::string change_label(const Change& change) {
+    const auto& r = change.record_set;
+    return std::string("[Action=") + action_name(change.action) + ", Name=" + r.name +
+           ", Type=" + r.type + ", SetIdentifier=" + r.set_identifier.value_or("null") + "]";
+}
+
+Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
+                               const ChangeContext& context) {
+    BatchValidator v(zone, context);
+    std::vector<Change> changes = batch.changes;
+    if (changes.empty())
+        v.error(batch.where, kInvalidInput,
+                "Invalid request: ChangeBatch must contain at least "
+                "one Change");
+    for (auto& c : changes) v.check_change(c);
+    v.play(changes);
+    v.check_result(changes);
+    if (!has_errors(v.diagnostics)) zone.record_sets = std::move(v.records);
+    return std::move(v.diagnostics);
+}
+
+Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
+                               const std::vector<HealthCheck>& health_checks, bool lenient) {
+    ChangeContext ctx;
+    ctx.health_checks = &health_checks;
+    ctx.lenient = lenient;
+    return apply_change_batch(zone, batch, ctx);
+}
+
+}  // namespace r53::config

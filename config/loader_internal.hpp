@@ -1,0 +1,25 @@
+// Pieces of the YAML loader shared between its source files.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/model.hpp"
+#include "config/parse.hpp"
+
+namespace r53::config {
+
+// The `local:` section. Later documents (files of a config directory) add to lists and override
+// single settings.
+void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, LocalSettings& local);
+
+// One entry of `health_checks:` (id -> {CallerReference, HealthCheckConfig, local}).
+std::optional<HealthCheck> parse_health_check_entry(const std::string& id, const YAML::Node& node,
+                                                    const ParseContext& ctx);
+
+// Rules across checks and settings: CALCULATED children, alias-target HealthCheckIds.
+void check_references(const Config& config, const ParseContext& ctx);
+
+bool valid_ip_address(const std::string& text);
+bool valid_cidr(const std::string& text);
+
+}  // namespace r53::config
