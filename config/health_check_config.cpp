@@ -121,15 +121,16 @@ std::string type_name(HealthCheckType t) {
 std::optional<HealthCheckConfig> parse_health_check_config(const YAML::Node& input,
                                                            const ParseContext& ctx,
                                                            LocalCheckSettings* local) {
-    YAML::Node node = input;
-    if (input.IsScalar()) {
-        auto parsed = parse_cli_shorthand(input.Scalar(), ctx);
-        if (!parsed) return std::nullopt;
-        node = *parsed;
-    }
+    // Nodes built from the shorthand have no mark: report them at the string's line.
     ParseContext inner = ctx;
     if (input.IsScalar() && input.Mark().line >= 0)
         inner.fallback_line = input.Mark().line + 1 + ctx.line_offset;
+    YAML::Node node = input;
+    if (input.IsScalar()) {
+        auto parsed = parse_cli_shorthand(input.Scalar(), inner);
+        if (!parsed) return std::nullopt;
+        node.reset(*parsed);  // reset: operator= would write through to `input`
+    }
     std::vector<std::string> handled;
     if (ctx.lenient) handled.push_back("RequestTimeout");
     MapReader m(node, inner, "HealthCheckConfig", kFields, FieldStyle::Aws, handled);

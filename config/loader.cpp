@@ -247,7 +247,7 @@ Diagnostics check_health_check_node(const YAML::Node& node, const ParseContext& 
     YAML::Node config = node;
     if (node.IsMap() && node["HealthCheckConfig"].IsDefined()) {
         MapReader outer(node, ctx, "", {"CallerReference", "HealthCheckConfig"}, FieldStyle::Aws);
-        config = node["HealthCheckConfig"];
+        config.reset(node["HealthCheckConfig"]);
     }
     LocalCheckSettings local;
     parse_health_check_config(config, ctx, &local);

@@ -77,6 +77,11 @@ std::string server_path(const std::string& param_path) {
         }
         if (!seg.empty())
             seg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(seg[0])));
+        for (size_t u = seg.find('_'); u != std::string::npos && u + 1 < seg.size();
+             u = seg.find('_', u)) {
+            seg.erase(u, 1);
+            seg[u] = static_cast<char>(std::toupper(static_cast<unsigned char>(seg[u])));
+        }
         if (!out.empty()) out += '.';
         out += seg + index;
         start = dot + 1;
