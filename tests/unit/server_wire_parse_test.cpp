@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "resolver/answer.hpp"
+#include "server/wire_encode.hpp"
 #include "server/wire_parse.hpp"
 #include "server_test_packets.hpp"
 
@@ -286,6 +290,50 @@ TEST(WireParse, FormErrKeepsTheQuestionWhenItParsed) {
     const ParsedQuery q = parse(bytes);
     EXPECT_EQ(q.status, ParseStatus::FormErr);
     EXPECT_TRUE(q.has_question);
+}
+
+// Bounded mutation run: whatever the bytes, parsing stays in bounds and any response it leads to
+// fits its buffer and starts with the query's id.
+TEST(WireParse, MutatedQueriesNeverBreakParsingOrEncoding) {
+    QuerySpec spec;
+    spec.edns = true;
+    spec.ecs = true;
+    const auto seed_packet = make_query(spec);
+    std::mt19937 rng(12345);
+    std::vector<uint8_t> out(512);
+    const resolver::Answer empty;
+    int ok = 0;
+    for (int round = 0; round < 100000; ++round) {
+        auto bytes = seed_packet;
+        const int edits = 1 + static_cast<int>(rng() % 4);
+        for (int e = 0; e < edits; ++e) {
+            const size_t at = rng() % bytes.size();
+            switch (rng() % 3) {
+                case 0:
+                    bytes[at] = static_cast<uint8_t>(rng());
+                    break;
+                case 1:
+                    bytes.resize(at);
+                    break;
+                default:
+                    bytes.insert(bytes.begin() + static_cast<long>(at),
+                                 static_cast<uint8_t>(rng()));
+            }
+            if (bytes.empty()) break;
+        }
+        const ParsedQuery q = parse_query(bytes);
+        if (q.status == ParseStatus::Drop) continue;
+        ASSERT_LE(q.qname_length, kMaxNameLength);
+        const EncodeResult r = q.status == ParseStatus::Ok
+                                   ? encode_response(q, empty, out, udp_response_limit(q))
+                                   : encode_error(q, kRcodeFormErr, out);
+        ASSERT_GE(r.size, kHeaderSize);
+        ASSERT_LE(r.size, out.size());
+        ASSERT_EQ(out[0], bytes[0]);
+        ASSERT_EQ(out[1], bytes[1]);
+        ok += q.status == ParseStatus::Ok;
+    }
+    EXPECT_GT(ok, 0);
 }
 
 }  // namespace
