@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "config/record_checks.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -115,6 +116,7 @@ class BatchValidator {
 
   private:
     void check_aliases(const std::vector<Change>& changes);
+    void check_group_sizes();
     const HostedZone& zone_;
     const ChangeContext& ctx_;
 };
@@ -158,6 +160,7 @@ void BatchValidator::check_change(Change& change) {
         error(at, kInvalidInput,
               "Invalid request: Missing field 'SetIdentifier' in Change with " + label);
 
+    if (auto problem = dns_name_problem(r.name)) error(at, kInvalidChangeBatch, *problem);
     if (!in_zone(r.name, zone_.name))
         error(at, kInvalidChangeBatch,
               "RRSet with DNS name " + r.name + " is not permitted in zone " + zone_.name);
@@ -196,53 +199,8 @@ void BatchValidator::check_change(Change& change) {
         for (const auto& v : r.resource_records)
             if (auto problem = rdata_problem(r.type, v)) error(at, kInvalidChangeBatch, *problem);
 
-    if (r.geo_location) {
-        const auto& g = *r.geo_location;
-        if (g.continent_code.has_value() == g.country_code.has_value())
-            error(at, kInvalidInput,
-                  "Invalid request: Expected exactly one of [ContinentCode, CountryCode] in "
-                  "GeoLocation in Change with " +
-                      label);
-        if (g.subdivision_code && g.country_code != "US")
-            error(
-                at, kInvalidInput,
-                "Invalid request: SubdivisionCode requires CountryCode US in Change with " + label);
-    }
-    if (r.geo_proximity_location) {
-        const auto& g = *r.geo_proximity_location;
-        int given = (g.aws_region ? 1 : 0) + (g.local_zone_group ? 1 : 0) + (g.coordinates ? 1 : 0);
-        if (given != 1)
-            error(at, kInvalidInput,
-                  "Invalid request: Expected exactly one of [AWSRegion, LocalZoneGroup, "
-                  "Coordinates] in GeoProximityLocation in Change with " +
-                      label);
-        if (g.bias < -99 || g.bias > 99)
-            error(at, kInvalidInput,
-                  "Invalid request: Bias must be between -99 and 99 in Change "
-                  "with " +
-                      label);
-        if (g.coordinates &&
-            (std::abs(g.coordinates->latitude) > 90 || std::abs(g.coordinates->longitude) > 180))
-            error(at, kInvalidInput,
-                  "Invalid request: Coordinates out of range (Latitude -90..90, Longitude "
-                  "-180..180) in Change with " +
-                      label);
-    }
-    if (r.cidr_routing_config) {
-        const auto& c = *r.cidr_routing_config;
-        const CidrCollection* found = nullptr;
-        if (ctx_.cidr_collections)
-            for (const auto& col : *ctx_.cidr_collections)
-                if (col.id == c.collection_id) found = &col;
-        if (!found)
-            error(at, "NoSuchCidrCollectionException",
-                  "The CIDR collection you specified, " + c.collection_id +
-                      ", doesn't exist (declare it under local.cidr_collections)");
-        else if (c.location_name != "*" && !found->locations.count(c.location_name))
-            error(at, "NoSuchCidrLocationException",
-                  "The CIDR collection location you specified, " + c.location_name +
-                      ", doesn't exist in collection " + c.collection_id);
-    }
+    for (auto& p : routing_field_problems(r, label, ctx_.cidr_collections))
+        error(at, p.code, std::move(p.message));
     if (r.health_check_id) {
         bool known = false;
         if (ctx_.health_checks)
@@ -392,7 +350,39 @@ void BatchValidator::check_result(const std::vector<Change>& changes) {
                 error(records[j].where, kInvalidChangeBatch,
                       "A HostedZone must contain exactly one SOA record.");
     }
+    check_group_sizes();
     check_aliases(changes);
+}
+
+// Quotas per name and type (§2.3, S14), and one CIDR collection per group.
+void BatchValidator::check_group_sizes() {
+    std::set<std::pair<std::string, std::string>> done;
+    for (size_t j = 0; j < records.size(); ++j) {
+        const ResourceRecordSet& r = records[j];
+        if (written_by[j] < 0 || !done.insert({r.name, r.type}).second) continue;
+        int count = 0;
+        bool mixed_collections = false;
+        for (const auto& o : records) {
+            if (o.name != r.name || o.type != r.type) continue;
+            ++count;
+            if (r.cidr_routing_config && o.cidr_routing_config &&
+                o.cidr_routing_config->collection_id != r.cidr_routing_config->collection_id)
+                mixed_collections = true;
+        }
+        const RoutingPolicy p = policy_of(r);
+        const int limit = p == RoutingPolicy::Weighted || p == RoutingPolicy::MultiValue ? 100
+                          : p == RoutingPolicy::Geoproximity                            ? 30
+                                                                                        : 0;
+        const std::string head = "RRSet with DNS name " + r.name + ", type " + r.type;
+        if (limit && count > limit)
+            error(r.where, kInvalidChangeBatch,
+                  head + " has " + std::to_string(count) + " " + policy_word(p) +
+                      " records; the maximum per name and type is " + std::to_string(limit));
+        if (mixed_collections)
+            error(r.where, kInvalidChangeBatch,
+                  head + " uses more than one CIDR collection; all its records must use the same "
+                         "CollectionId");
+    }
 }
 
 void BatchValidator::check_aliases(const std::vector<Change>& changes) {
@@ -479,6 +469,24 @@ Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
                 "Invalid request: ChangeBatch must contain at least "
                 "one Change");
     for (auto& c : changes) v.check_change(c);
+    if (context.request_limits) {
+        size_t elements = 0, characters = 0;
+        for (const auto& c : changes) {
+            size_t weight = c.action == ChangeAction::Upsert ? 2 : 1;
+            elements += weight * c.record_set.resource_records.size();
+            for (const auto& value : c.record_set.resource_records)
+                characters += weight * value.size();
+        }
+        if (elements > 1000)
+            v.error(batch.where, kInvalidChangeBatch,
+                    "Number of records limit of 1000 exceeded: the request has " +
+                        std::to_string(elements) + " ResourceRecord elements (UPSERT counts twice)");
+        if (characters > 32000)
+            v.error(batch.where, kInvalidChangeBatch,
+                    "Number of characters limit of 32000 exceeded: the request has " +
+                        std::to_string(characters) + " characters in Value elements (UPSERT "
+                        "counts twice)");
+    }
     v.play(changes);
     v.check_result(changes);
     if (!has_errors(v.diagnostics)) zone.record_sets = std::move(v.records);

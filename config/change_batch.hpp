@@ -37,6 +37,9 @@ struct ChangeContext {
     const std::vector<AwsAliasTarget>* alias_targets = nullptr;
     const std::vector<CidrCollection>* cidr_collections = nullptr;
     bool lenient = false;
+    // Per-request quotas (§4: 1,000 ResourceRecord elements, 32,000 value characters, UPSERT
+    // counted twice). Off for the records a config file lists, which form no API request.
+    bool request_limits = true;
 };
 Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
                                const ChangeContext& context);

@@ -172,7 +172,9 @@ class Loader {
         cc.alias_targets = &config.local.alias_targets;
         cc.cidr_collections = &config.local.cidr_collections;
         cc.lenient = options_.lenient;
+        cc.request_limits = false;
         if (!initial.changes.empty() && records_ok) append(apply_change_batch(zone, initial, cc));
+        cc.request_limits = true;
 
         YAML::Node batches = m.node("ChangeBatches");
         if (batches.IsDefined() && !batches.IsSequence())

@@ -219,6 +219,32 @@ TEST(ChangeBatch, UnknownActionAndEmptyBatch) {
     EXPECT_EQ(ds[0].code, "MalformedInput");
 }
 
+TEST(ChangeBatch, RequestQuotasCountUpsertTwice) {  // §4 limits
+    std::string values;
+    for (int i = 0; i < 300; ++i)
+        values += std::string(i ? ", " : "") + "{\"Value\": \"10.0." + std::to_string(i / 250) +
+                  "." + std::to_string(i % 250) + "\"}";
+    auto rrset = [&](const char* name) {
+        return std::string("{\"Name\": \"") + name +
+               "\", \"Type\": \"A\", \"TTL\": 60, \"ResourceRecords\": [" + values + "]}";
+    };
+    HostedZone z = empty_zone();
+    auto ds = apply_change_batch(z,
+                                 batch(changes({change("CREATE", rrset("a.example.com")),
+                                                change("CREATE", rrset("b.example.com"))})),
+                                 kNoChecks);
+    EXPECT_TRUE(ds.empty()) << dump(ds);
+    ds = apply_change_batch(z,
+                            batch(changes({change("UPSERT", rrset("c.example.com")),
+                                           change("UPSERT", rrset("d.example.com"))})),
+                            kNoChecks);
+    EXPECT_TRUE(has_diagnostic(ds, "InvalidChangeBatch",
+                               "Number of records limit of 1000 exceeded: the request has 1200 "
+                               "ResourceRecord elements (UPSERT counts twice)",
+                               1));
+    EXPECT_FALSE(find(z, "c.example.com.", "A"));
+}
+
 TEST(ChangeBatch, ChangeLabelFormat) {
     Change c;
     c.action = ChangeAction::Upsert;

@@ -58,6 +58,16 @@ std::string many_values(int n) {
     return s + "]}";
 }
 
+std::vector<std::string> weighted_group(int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i)
+        out.push_back("{Name: w.example.com, Type: A, SetIdentifier: s" + std::to_string(i) +
+                      ", Weight: 1, TTL: 60, ResourceRecords: [{Value: 192.0.2.1}]}");
+    return out;
+}
+
+const std::string kLongLabel(64, 'x');
+
 const std::vector<RuleCase> kRuleCases = {
     {"neither alias nor TTL+ResourceRecords (§4)",
      {"{Name: www.example.com, Type: A, TTL: 60}"},
@@ -334,6 +344,70 @@ const std::vector<RuleCase> kRuleCases = {
      "NoSuchCidrCollectionException",
      "The CIDR collection you specified, nope, doesn't exist (declare it under "
      "local.cidr_collections)",
+     0},
+    {"unknown continent (§2.1)",
+     {"{Name: g.example.com, Type: A, SetIdentifier: a, GeoLocation: {ContinentCode: XX}, TTL: 60, "
+      "ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "NoSuchGeoLocation",
+     "Amazon Route 53 doesn't support the specified geographic location: ContinentCode=XX (one of "
+     "AF, AN, AS, EU, OC, NA, SA)",
+     0},
+    {"unsupported country (§2.3)",
+     {"{Name: g.example.com, Type: A, SetIdentifier: a, GeoLocation: {CountryCode: BV}, TTL: 60, "
+      "ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "NoSuchGeoLocation",
+     "Amazon Route 53 doesn't support the specified geographic location: CountryCode=BV",
+     0},
+    {"continent and country (§2.1)",
+     {"{Name: g.example.com, Type: A, SetIdentifier: a, GeoLocation: {ContinentCode: EU, "
+      "CountryCode: DE}, TTL: 60, ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "InvalidInput",
+     "Invalid request: Expected exactly one of [ContinentCode, CountryCode] in GeoLocation in "
+     "Change with [Action=CREATE, Name=g.example.com., Type=A, SetIdentifier=a]",
+     0},
+    {"subdivision outside the US (§2.1)",
+     {"{Name: g.example.com, Type: A, SetIdentifier: a, GeoLocation: {CountryCode: DE, "
+      "SubdivisionCode: BE}, TTL: 60, ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "InvalidInput",
+     "Invalid request: SubdivisionCode requires CountryCode US in Change with [Action=CREATE, "
+     "Name=g.example.com., Type=A, SetIdentifier=a]",
+     0},
+    {"empty label",
+     {"{Name: a..example.com, Type: A, TTL: 60, ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "InvalidChangeBatch",
+     "FATAL problem: DomainLabelEmpty (Domain label is empty) encountered with 'a..example.com.'",
+     0},
+    {"label over 63 octets",
+     {"{Name: " + kLongLabel +
+      ".example.com, Type: A, TTL: 60, ResourceRecords: [{Value: "
+      "192.0.2.1}]}"},
+     "InvalidChangeBatch",
+     "FATAL problem: DomainLabelTooLong (Domain label is too long) encountered with '" +
+         kLongLabel + ".example.com.'",
+     0},
+    {"more than 100 weighted records (§2.3)", weighted_group(101), "InvalidChangeBatch",
+     "RRSet with DNS name w.example.com., type A has 101 weighted records; the maximum per name "
+     "and type is 100",
+     0},
+    {"CIDR location name pattern (§2.1)",
+     {"{Name: o.example.com, Type: A, SetIdentifier: a, CidrRoutingConfig: {CollectionId: "
+      "4c2d2f1e-6a0b-4c8e-9a51-0e1f2a3b4c5d, LocationName: 'berlin office'}, TTL: 60, "
+      "ResourceRecords: [{Value: 192.0.2.1}]}"},
+     "InvalidInput",
+     "1 validation error detected: Value 'berlin office' at 'cidrRoutingConfig.locationName' "
+     "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+     "[0-9A-Za-z_\\-\\*]+ and length 1-16",
+     0},
+    {"two CIDR collections in one group (§2.3)",
+     {"{Name: o.example.com, Type: A, SetIdentifier: a, CidrRoutingConfig: {CollectionId: "
+      "4c2d2f1e-6a0b-4c8e-9a51-0e1f2a3b4c5d, LocationName: a}, TTL: 60, ResourceRecords: [{Value: "
+      "192.0.2.1}]}",
+      "{Name: o.example.com, Type: A, SetIdentifier: b, CidrRoutingConfig: {CollectionId: "
+      "5c2d2f1e-6a0b-4c8e-9a51-0e1f2a3b4c5d, LocationName: b}, TTL: 60, ResourceRecords: [{Value: "
+      "192.0.2.2}]}"},
+     "InvalidChangeBatch",
+     "RRSet with DNS name o.example.com., type A uses more than one CIDR collection; all its "
+     "records must use the same CollectionId",
      0},
 };
 
