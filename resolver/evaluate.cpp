@@ -101,8 +101,12 @@ bool emit_alias_group(const Record& record, EvalContext& ctx, bool strict, Secti
 
 bool emit_record(const RecordGroup& group, const Record& record, EvalContext& ctx, bool strict,
                  Section& out) noexcept {
-    bool passes = check_passes(record, ctx);
-    if (strict && !passes) return false;
+    if (strict && !check_passes(record, ctx)) return false;
+    return emit_target(group, record, ctx, strict, out);
+}
+
+bool emit_target(const RecordGroup& group, const Record& record, EvalContext& ctx, bool strict,
+                 Section& out) noexcept {
     if (record.alias_aws) return emit_aws(group, record, ctx, strict, out);
     if (record.alias_group) return emit_alias_group(record, ctx, strict, out);
     return emit_values(record.values, record.values.ttl, ctx, out);

@@ -94,6 +94,10 @@ const Policy& policy_for(config::RoutingPolicy policy) noexcept;
 bool emit_record(const RecordGroup& group, const Record& record, EvalContext& ctx, bool strict,
                  Section& out) noexcept;
 
+// emit_record without the record's own health check: what its values or alias target give.
+bool emit_target(const RecordGroup& group, const Record& record, EvalContext& ctx, bool strict,
+                 Section& out) noexcept;
+
 // Whether the record passes its own health check (no check = healthy, §2.2).
 bool check_passes(const Record& record, const EvalContext& ctx) noexcept;
 

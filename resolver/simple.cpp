@@ -1,5 +1,6 @@
-// Simple routing (§2.3): the one record, all its values in random order. Never health-checked,
-// and EvaluateTargetHealth has no effect, so a simple group always counts as healthy.
+// Simple routing (§2.3): the one record, all its values in random order. Never health-checked:
+// a HealthCheckId on it is ignored. EvaluateTargetHealth does not change its own answer, but
+// when another alias evaluates it (§3), a simple alias with ETH passes on its target's health.
 #include "resolver/policy.hpp"
 
 namespace r53::resolver {
@@ -8,11 +9,12 @@ namespace {
 class SimplePolicy final : public Policy {
   public:
     std::string_view name() const noexcept override { return "simple"; }
-    bool select(const RecordGroup& group, EvalContext& ctx, bool /*strict*/,
+    bool select(const RecordGroup& group, EvalContext& ctx, bool strict,
                 Section& out) const noexcept override {
         if (group.records.empty()) return false;
+        const Record& record = group.records.front();
         ctx.note([&] { return std::string("simple: the one record"); });
-        return emit_record(group, group.records.front(), ctx, false, out);
+        return emit_target(group, record, ctx, strict && record.evaluate_target_health, out);
     }
 };
 
