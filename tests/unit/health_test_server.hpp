@@ -101,6 +101,15 @@ class TestServer {
         std::lock_guard lock(mutex_);
         return connections_;
     }
+    // Connections the client closed while the server waited in never_answer mode.
+    int closed_by_client() const {
+        std::lock_guard lock(mutex_);
+        return closed_by_client_;
+    }
+    void set_script(Script script) {
+        std::lock_guard lock(mutex_);
+        script_ = std::move(script);
+    }
 
     // A port with no listener: bound, then released.
     static uint16_t refused_port() {
@@ -140,7 +149,12 @@ class TestServer {
     asio::awaitable<void> converse(Stream& stream) {
         using asio::as_tuple;
         using asio::use_awaitable;
-        if (script_.read_request) {
+        Script script;
+        {
+            std::lock_guard lock(mutex_);
+            script = script_;
+        }
+        if (script.read_request) {
             std::string head;
             auto [ec, n] = co_await asio::async_read_until(stream, asio::dynamic_buffer(head),
                                                            "\r\n\r\n", as_tuple(use_awaitable));
@@ -151,12 +165,19 @@ class TestServer {
             }
         }
         asio::steady_timer forever(io_, asio::steady_timer::time_point::max());
-        if (script_.never_answer) {
-            co_await forever.async_wait(as_tuple(use_awaitable));
+        if (script.never_answer) {
+            char sink[512];
+            for (;;) {
+                auto [ec, n] =
+                    co_await stream.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
+                if (ec) break;
+            }
+            std::lock_guard lock(mutex_);
+            ++closed_by_client_;
             co_return;
         }
-        co_await asio::async_write(stream, asio::buffer(script_.response), as_tuple(use_awaitable));
-        if (script_.stall) co_await forever.async_wait(as_tuple(use_awaitable));
+        co_await asio::async_write(stream, asio::buffer(script.response), as_tuple(use_awaitable));
+        if (script.stall) co_await forever.async_wait(as_tuple(use_awaitable));
     }
 
     asio::awaitable<void> session(tcp::socket socket) {
@@ -181,6 +202,7 @@ class TestServer {
     std::vector<std::string> requests_;
     std::vector<std::string> sni_names_;
     int connections_ = 0;
+    int closed_by_client_ = 0;
     std::thread thread_;
 };
 
