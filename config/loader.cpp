@@ -256,6 +256,27 @@ Diagnostics check_health_check_node(const YAML::Node& node, const ParseContext& 
     return {};
 }
 
+// A --health-check-config value: JSON, or the shorthand.
+void check_health_check_argument(const std::string& value, const ParseContext& ctx) {
+    auto first = value.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || value[first] != '{') {
+        check_health_check_node(YAML::Node(value.substr(first == std::string::npos ? 0 : first)),
+                                ctx);
+        return;
+    }
+    try {
+        check_health_check_node(YAML::Load(value), ctx);
+    } catch (const YAML::Exception& e) {
+        if (ctx.diagnostics)
+            ctx.diagnostics->push_back({{ctx.file, e.mark.line + 1 + ctx.line_offset},
+                                        "MalformedInput",
+                                        "Error parsing parameter '--health-check-config': Invalid "
+                                        "JSON: " +
+                                            e.msg,
+                                        Severity::Error});
+    }
+}
+
 }  // namespace
 
 LoadResult load_config_text(std::string_view yaml, const std::string& file_name,
@@ -305,60 +326,63 @@ Diagnostics check_change_batch_file(const std::string& path, const LoadOptions& 
         diagnostics.push_back({{path, 0}, kInvalidConfig, "cannot read file", Severity::Error});
         return diagnostics;
     }
-    std::vector<ChangeBatch> batches;
-    std::string zone_id;
+    // Batches per hosted zone id, in the order the text gives them.
+    std::vector<std::pair<std::string, std::vector<ChangeBatch>>> zones;
+    auto add_batch = [&](const std::string& zone_id, ChangeBatch b) {
+        auto it = std::find_if(zones.begin(), zones.end(),
+                               [&](const auto& z) { return z.first == zone_id; });
+        if (it == zones.end()) it = zones.insert(zones.end(), {zone_id, {}});
+        it->second.push_back(std::move(b));
+    };
     if (looks_like_cli_text(*text)) {
-        for (const auto& arg : extract_cli_arguments(*text)) {
+        auto args = extract_cli_arguments(*text);
+        for (auto& d : cli_usage_problems(args, path)) diagnostics.push_back(std::move(d));
+        for (const auto& arg : args) {
+            if (!arg.has_value) continue;
             ParseContext inner = ctx;
             inner.line_offset = arg.line - 1;
             inner.fallback_line = arg.line;
-            if (arg.option == "hosted-zone-id" && zone_id.empty()) zone_id = arg.value;
-            if (arg.option == "health-check-config") {
-                YAML::Node node;
-                try {
-                    node = arg.value.find_first_not_of(" \t\n") != std::string::npos &&
-                                   arg.value[arg.value.find_first_not_of(" \t\n")] == '{'
-                               ? YAML::Load(arg.value)
-                               : YAML::Node(arg.value);
-                } catch (const YAML::Exception& e) {
-                    inner.error(YAML::Node(), "MalformedInput",
-                                "Error parsing parameter '--health-check-config': " + e.msg);
+            if (arg.option == "health-check-config") check_health_check_argument(arg.value, inner);
+            if (arg.option != "change-batch") continue;
+            std::string zone_id;
+            for (const auto& other : args)
+                if (other.command_index == arg.command_index && other.option == "hosted-zone-id")
+                    zone_id = other.value;
+            std::string json = arg.value;
+            ParseContext batch_ctx = inner;
+            if (json.rfind("file://", 0) == 0) {
+                fs::path p(json.substr(7));
+                if (p.is_relative()) p = fs::path(path).parent_path() / p;
+                auto content = read_file(p.string());
+                if (!content) {
+                    inner.error(YAML::Node(), kInvalidConfig, "cannot read " + p.string());
                     continue;
                 }
-                check_health_check_node(node, inner);
+                json = *content;
+                batch_ctx.file = p.string();
+                batch_ctx.line_offset = 0;
             }
-            if (arg.option == "change-batch") {
-                std::string json = arg.value;
-                ParseContext batch_ctx = inner;
-                if (json.rfind("file://", 0) == 0) {
-                    fs::path p(json.substr(7));
-                    if (p.is_relative()) p = fs::path(path).parent_path() / p;
-                    auto content = read_file(p.string());
-                    if (!content) {
-                        inner.error(YAML::Node(), kInvalidConfig, "cannot read " + p.string());
-                        continue;
-                    }
-                    json = *content;
-                    batch_ctx.file = p.string();
-                    batch_ctx.line_offset = 0;
-                }
-                if (auto b = parse_change_batch_text(json, batch_ctx)) batches.push_back(*b);
-            }
+            if (auto b = parse_change_batch_text(json, batch_ctx)) add_batch(zone_id, *b);
         }
     } else if (auto b = parse_change_batch_text(*text, ctx)) {
-        batches.push_back(*b);
+        add_batch("", *b);
     }
-    if (batches.empty()) return diagnostics;
-    HostedZone zone;
-    zone.name = infer_zone_name(batches);
-    zone.id = zone_id.empty() ? derive_zone_id(zone.name) : zone_id;
-    if (zone.id.rfind("/hostedzone/", 0) == 0) zone.id.erase(0, 12);
-    zone.record_sets = {default_soa(zone.name), default_ns(zone.name)};
     const std::vector<HealthCheck> no_checks;
-    for (const auto& b : batches) {
-        auto ds = apply_change_batch(zone, b, no_checks, options.lenient);
-        diagnostics.insert(diagnostics.end(), ds.begin(), ds.end());
+    for (const auto& [zone_id, batches] : zones) {
+        HostedZone zone;
+        zone.name = infer_zone_name(batches);
+        zone.id = zone_id.empty() ? derive_zone_id(zone.name) : zone_id;
+        if (zone.id.rfind("/hostedzone/", 0) == 0) zone.id.erase(0, 12);
+        zone.record_sets = {default_soa(zone.name), default_ns(zone.name)};
+        for (const auto& b : batches) {
+            auto ds = apply_change_batch(zone, b, no_checks, options.lenient);
+            diagnostics.insert(diagnostics.end(), ds.begin(), ds.end());
+        }
     }
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return a.where.file == b.where.file && a.where.line < b.where.line;
+                     });
     return diagnostics;
 }
 
@@ -380,25 +404,8 @@ Diagnostics check_health_check_config(std::string_view arg, const LoadOptions& o
         }
         text = *content;
     }
-    auto first = text.find_first_not_of(" \t\r\n");
-    YAML::Node node;
-    if (first != std::string::npos && text[first] == '{') {
-        try {
-            node = YAML::Load(text);
-        } catch (const YAML::Exception& e) {
-            diagnostics.push_back(
-                {{ctx.file, e.mark.line + 1},
-                 "MalformedInput",
-                 "Error parsing parameter '--health-check-config': Invalid JSON: " + e.msg,
-                 Severity::Error});
-            return diagnostics;
-        }
-    } else {
-        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-            text.pop_back();
-        node = YAML::Node(text.substr(first == std::string::npos ? 0 : first));
-    }
-    check_health_check_node(node, ctx);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    check_health_check_argument(text, ctx);
     return diagnostics;
 }
 

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/diagnostic.hpp"
 #include "config/model.hpp"
 #include "config/parse.hpp"
 
@@ -18,6 +19,10 @@ std::optional<HealthCheck> parse_health_check_entry(const std::string& id, const
 
 // Rules across checks and settings: CALCULATED children, alias-target HealthCheckIds.
 void check_references(const Config& config, const ParseContext& ctx);
+
+// The aws CLI's own usage errors for the create-health-check and change-resource-record-sets
+// commands among `args` (unknown options, missing required ones), code "CliUsage".
+Diagnostics cli_usage_problems(const std::vector<CliArgument>& args, const std::string& file);
 
 bool valid_ip_address(const std::string& text);
 bool valid_cidr(const std::string& text);

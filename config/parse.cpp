@@ -213,57 +213,6 @@ std::optional<YAML::Node> parse_cli_shorthand(std::string_view text, const Parse
     return map;
 }
 
-std::vector<CliArgument> extract_cli_arguments(std::string_view text) {
-    std::vector<CliArgument> out;
-    const std::array<std::string_view, 4> options = {"change-batch", "health-check-config",
-                                                     "hosted-zone-id", "caller-reference"};
-    size_t pos = 0;
-    while ((pos = text.find("--", pos)) != std::string_view::npos) {
-        pos += 2;
-        std::string_view option;
-        for (auto o : options) {
-            if (text.substr(pos, o.size()) != o) continue;
-            size_t after = pos + o.size();
-            bool whole_word =
-                after == text.size() ||
-                (!std::isalnum(static_cast<unsigned char>(text[after])) && text[after] != '-');
-            if (whole_word) option = o;
-        }
-        if (option.empty()) continue;
-        size_t i = pos + option.size();
-        if (i < text.size() && text[i] == '=') ++i;
-        // Skip blanks and shell line continuations.
-        while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) ||
-                                   (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\n')))
-            ++i;
-        if (i >= text.size()) break;
-        CliArgument arg;
-        arg.option = option;
-        arg.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + i, '\n'));
-        if (text[i] == '\'') {
-            size_t end = text.find('\'', i + 1);
-            if (end == std::string_view::npos) end = text.size();
-            arg.value = text.substr(i + 1, end - i - 1);
-            i = end + 1;
-        } else if (text[i] == '"') {
-            ++i;
-            while (i < text.size() && text[i] != '"') {
-                if (text[i] == '\\' && i + 1 < text.size()) ++i;
-                arg.value += text[i++];
-            }
-            ++i;
-        } else {
-            while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])))
-                arg.value += text[i++];
-            // An option directly followed by another option has no value of its own.
-            if (arg.value.rfind("--", 0) == 0) continue;
-        }
-        pos = std::min(i, text.size());
-        out.push_back(std::move(arg));
-    }
-    return out;
-}
-
 std::optional<ResourceRecordSet> parse_resource_record_set(const YAML::Node& node,
                                                            const ParseContext& ctx,
                                                            const std::string& path) {

@@ -59,12 +59,17 @@ std::optional<Seconds> parse_duration(std::string_view text);
 // Lower-case, absolute (trailing dot added).
 std::string normalize_dns_name(std::string_view name);
 
-// The quoted argument of each `--change-batch '...'` / `--health-check-config ...` option in a
-// text holding aws CLI commands, with the 1-based line where the argument starts.
+// The options of each `aws route53 ...` command found in a text (a shell script, a blog post),
+// tokenized as a shell would: quotes, backslash-newline continuations, comments. Text outside
+// such commands is ignored.
 struct CliArgument {
-    std::string option;  // "change-batch", "health-check-config", "hosted-zone-id"
-    std::string value;
-    int line = 0;
+    std::string option;  // without the dashes: "change-batch", "health-check-config", ...
+    std::string value;   // empty when the option is followed by another option or nothing
+    bool has_value = false;
+    int line = 0;           // 1-based line where the value (else the option) starts
+    std::string command;    // "create-health-check", "change-resource-record-sets", ...
+    int command_index = 0;  // 0-based position of the command in the text
+    int command_line = 0;
 };
 std::vector<CliArgument> extract_cli_arguments(std::string_view text);
 

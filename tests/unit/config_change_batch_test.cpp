@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "config/change_batch.hpp"
@@ -290,7 +291,13 @@ void expect_seed_verdicts(const std::string& path) {  // §4.1
     EXPECT_TRUE(has_diagnostic(ds, "ParamValidation", regions, 9));
     EXPECT_TRUE(has_diagnostic(ds, "ParamValidation", unknown, 16));
     EXPECT_TRUE(has_diagnostic(ds, "ParamValidation", regions, 16));
-    EXPECT_EQ(ds.size(), 10u) << dump(ds);
+    // ... and so are the aws CLI's usage rules: --health-check-id is no option of
+    // create-health-check (its id is in the reply).
+    EXPECT_TRUE(
+        has_diagnostic(ds, "CliUsage", "aws: error: Unknown options: --health-check-id", 10));
+    EXPECT_TRUE(
+        has_diagnostic(ds, "CliUsage", "aws: error: Unknown options: --health-check-id", 17));
+    EXPECT_EQ(ds.size(), 12u) << dump(ds);
 
     LoadOptions lenient;
     lenient.lenient = true;
@@ -335,6 +342,34 @@ TEST(CheckChangeBatchFile, PlainJsonDocument) {
                                3));
     EXPECT_EQ(ds.size(), 1u) << dump(ds);
     std::remove(path.c_str());
+}
+
+TEST(CheckChangeBatchFile, MissingRequiredOptionAndFileReference) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(::testing::TempDir()) / "r53sim-cli-text";
+    fs::create_directories(dir);
+    std::ofstream(dir / "b.json") << changes(
+        {change("CREATE", a_record("a.example.com", "1.2.3"))});
+    std::ofstream(dir / "run.sh")
+        << "#!/bin/sh\n"
+           "aws route53 change-resource-record-sets --hosted-zone-id Z9 \\\n"
+           "  --change-batch file://b.json\n"
+           "aws route53 create-health-check --health-check-config "
+           "Type=TCP,IPAddress=192.0.2.1,Port=22\n";
+    Diagnostics ds = check_change_batch_file((dir / "run.sh").string());
+    EXPECT_TRUE(has_diagnostic(
+        ds, "CliUsage", "aws: error: the following arguments are required: --caller-reference", 4));
+    ASSERT_TRUE(has_diagnostic(ds, "InvalidChangeBatch",
+                               "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address "
+                               "(Value is not a valid IPv4 address) encountered with '1.2.3''",
+                               2));
+    for (const auto& d : ds) {
+        if (d.code == "InvalidChangeBatch") {
+            EXPECT_EQ(d.where.file, (dir / "b.json").string());
+        }
+    }
+    EXPECT_EQ(ds.size(), 2u) << dump(ds);
+    fs::remove_all(dir);
 }
 
 TEST(CheckChangeBatchFile, ExtractsCliArguments) {
