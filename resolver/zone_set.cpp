@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "config/zone_defaults.hpp"
 #include "resolver/aws_regions.hpp"
 #include "resolver/ldns.hpp"
 #include "resolver/names.hpp"
@@ -61,22 +62,6 @@ uint16_t additional_offset(uint16_t type) {
 
 uint32_t clamp_ttl(int64_t ttl) {
     return static_cast<uint32_t>(std::clamp<int64_t>(ttl, 0, 2147483647));
-}
-
-config::ResourceRecordSet default_record(const std::string& apex, const char* type) {
-    config::ResourceRecordSet r;
-    r.name = apex;
-    r.type = type;
-    if (std::string_view(type) == "SOA") {
-        r.ttl = 900;
-        r.resource_records = {
-            "ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"};
-    } else {
-        r.ttl = 172800;
-        r.resource_records = {"ns-1.awsdns-01.com.", "ns-513.awsdns-02.net.",
-                              "ns-1025.awsdns-03.org.", "ns-1537.awsdns-04.co.uk."};
-    }
-    return r;
 }
 
 class Builder {
@@ -317,8 +302,11 @@ class Builder {
         // Zones given without apex records get Route 53's defaults (§5 "Apex defaults").
         for (const char* type : {"SOA", "NS"}) {
             uint16_t t = ldns_get_rr_type_by_name(type);
-            if (!index.count({apex_key, t}))
-                add_record_set(*zone, default_record(hz.name, type), index);
+            if (index.count({apex_key, t})) continue;
+            add_record_set(*zone,
+                           t == LDNS_RR_TYPE_SOA ? config::default_soa(hz.name, hz.where)
+                                                 : config::default_ns(hz.name, hz.where),
+                           index);
         }
         for (const auto& group : zone->groups) add_to_tree(*zone, *group);
         for (auto& [name, node] : zone->nodes)

@@ -1,14 +1,22 @@
 // Authoritative lookup behaviour: semantics §5 and §8 points 16-21.
+#include "config/zone_defaults.hpp"
 #include "resolver_test_util.hpp"
 
 namespace r53::resolver::test {
 namespace {
 
-const std::vector<std::string> kDefaultNs = {
-    "example.com. NS ns-1.awsdns-01.com.", "example.com. NS ns-1025.awsdns-03.org.",
-    "example.com. NS ns-1537.awsdns-04.co.uk.", "example.com. NS ns-513.awsdns-02.net."};
-const std::string kDefaultSoa =
-    "example.com. SOA ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
+// What build() synthesises for a zone without apex records: the loader's defaults (§5).
+std::vector<std::string> default_ns() {
+    std::vector<std::string> v;
+    for (const auto& ns : config::default_name_servers("example.com."))
+        v.push_back("example.com. NS " + ns);
+    std::sort(v.begin(), v.end());
+    return v;
+}
+const std::vector<std::string> kDefaultNs = default_ns();
+const std::string kDefaultSoa = "example.com. SOA " +
+                                config::default_name_servers("example.com.")[0] +
+                                " awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
