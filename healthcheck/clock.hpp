@@ -24,6 +24,7 @@ class Sleeper {
     Sleeper& operator=(const Sleeper&) = delete;
 
     void cancel();  // the pending sleep returns false
+    Clock& clock() const { return clock_; }
 
   private:
     friend class RealClock;

@@ -1,5 +1,7 @@
 #include "healthcheck/engine.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -80,7 +82,7 @@ struct Engine::Impl {
 
     bool dirty = false;
     bool publish_pending = false;
-    std::unique_ptr<Sleeper> publish_sleeper;
+    std::shared_ptr<Sleeper> publish_sleeper;
     std::atomic<uint64_t> published_version{0};
 
     std::mutex live_mutex;
@@ -121,10 +123,12 @@ struct Engine::Impl {
         if (recompute_verdicts(checks, *config, log)) dirty = true;
         if (!dirty || clock->manual() || publish_pending || stopping) return;
         publish_pending = true;
-        spawn([this]() -> asio::awaitable<void> {
-            if (!publish_sleeper)
-                publish_sleeper = std::make_unique<Sleeper>(io.get_executor(), *clock);
-            bool elapsed = co_await clock->sleep(*publish_sleeper, options.publish_coalesce);
+        if (!publish_sleeper) {
+            publish_sleeper = std::make_shared<Sleeper>(io.get_executor(), *clock);
+        }
+        // The coroutine holds the sleeper: a reload may drop ours while it waits.
+        spawn([this, sleeper = publish_sleeper]() -> asio::awaitable<void> {
+            bool elapsed = co_await sleeper->clock().sleep(*sleeper, options.publish_coalesce);
             publish_pending = false;
             if (elapsed && dirty && !stopping) publish_now();
         });
@@ -153,7 +157,7 @@ struct Engine::Impl {
 
     asio::awaitable<void> run_checker(RuntimePtr check, std::shared_ptr<CheckerState> checker) {
         co_await asio::this_coro::throw_if_cancelled(false);
-        Clock& my_clock = *clock;
+        Clock& my_clock = checker->sleeper->clock();
         Duration first =
             std::chrono::duration_cast<Duration>(check->interval * checker->slot.start_fraction);
         if (!co_await my_clock.sleep(*checker->sleeper, first)) co_return;
@@ -227,6 +231,7 @@ struct Engine::Impl {
             if (publish_sleeper) publish_sleeper->cancel();
             if (clock) retired_clocks.push_back(std::move(clock));
             publish_sleeper.reset();
+            publish_pending = false;
             clock = make_clock(next->local.clock);
             clock_settings = next->local.clock;
             fleet_settings = next->local.fleet;
@@ -276,6 +281,7 @@ void Engine::start() {
     auto ready = started.get_future();
     impl_->thread = std::thread([this, &started] {
         impl_->thread_id = std::this_thread::get_id();
+        pthread_setname_np(pthread_self(), "r53-health");  // visible in top -H and benches
         started.set_value();
         impl_->io.run();
     });
