@@ -1,0 +1,70 @@
+// Pieces shared by the Route 53 API's handler files.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "server/admin_http.hpp"
+#include "server/route53_store.hpp"
+
+namespace r53::server {
+class App;
+}
+
+namespace r53::server::route53 {
+
+struct Request {
+    App& app;
+    const RouteRequest& route;
+    std::vector<std::string> segments;  // path after /2013-04-01/, without empty parts
+
+    unsigned version() const { return route.raw.version(); }
+    http::verb method() const { return route.raw.method(); }
+    std::optional<std::string> query(const std::string& key) const;
+    // "http://HOST/2013-04-01/" + rest, for Location headers.
+    std::string location(const std::string& rest) const;
+};
+
+// The request body's root children, or the error reply for a body that is not XML.
+std::optional<YAML::Node> read_body(const Request& rq, HttpResponse& error);
+
+// The reply for a list of problems: InvalidInput first (AWS reports one), then any other code,
+// then InvalidChangeBatch with every message joined as "[m1, m2]".
+HttpResponse diagnostics_error(const config::Diagnostics& ds, unsigned version);
+HttpResponse invalid_input(const std::string& message, unsigned version);
+HttpResponse no_such_zone(const std::string& id, unsigned version);
+HttpResponse no_such_check(const std::string& id, unsigned version);
+
+// Stores `next` and serves it; on a failure of the served build, puts `previous` back and returns
+// the error reply. The caller holds the store's write mutex.
+std::optional<HttpResponse> publish(Request& rq, const StatePtr& previous, StatePtr next);
+
+// A new change record (kept in `state`) and its ChangeInfo.
+ChangeEntry record_change(State& state, const std::string& comment);
+boost::json::object change_info(const Request& rq, const ChangeEntry& change, bool just_submitted);
+
+std::string scalar(const YAML::Node& map, const char* key);  // "" when absent
+// Converts a request node (scalars, lists, maps) to JSON, scalars as strings.
+boost::json::value node_json(const YAML::Node& node);
+
+// Page size from ?maxitems, or nullopt with an InvalidInput reply in `error`.
+std::optional<size_t> max_items(const Request& rq, size_t fallback, size_t cap,
+                                HttpResponse& error);
+
+HttpResponse unknown_operation(const Request& rq);
+// The hosted zone's JSON in ListHostedZones/GetHostedZone, and its DelegationSet.
+boost::json::object hosted_zone_json(const ZoneEntry& z);
+boost::json::object delegation_set_json(const ZoneEntry& z);
+
+HttpResponse handle_zone_request(Request& rq);
+HttpResponse handle_record_request(Request& rq);
+HttpResponse handle_health_request(Request& rq);
+HttpResponse handle_tag_request(Request& rq);
+HttpResponse handle_test_dns_answer(Request& rq);
+
+}  // namespace r53::server::route53
