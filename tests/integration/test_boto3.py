@@ -1,0 +1,121 @@
+"""The Route 53 REST API through boto3 (semantics §6): the same zone/check/record flow as the aws
+CLI test, ListResourceRecordSets paginated over more than 1,000 records, and the
+resource_record_sets_changed waiter.
+"""
+import tempfile
+
+import boto3
+import botocore.exceptions
+import pytest
+
+from harness import Endpoint, R53Sim, make_certificate, poll
+
+CONFIG = """
+hosted_zones:
+  - Name: file.test
+    ResourceRecordSets:
+      - Name: www.file.test
+        Type: A
+        TTL: 60
+        ResourceRecords: [{Value: 192.0.2.1}]
+"""
+RECORDS = 1100  # more than 1,000: several pages of at most 300
+
+
+@pytest.fixture(scope="module")
+def world():
+    tmp = tempfile.mkdtemp(prefix="r53sim-boto3-")
+    cert, key = make_certificate(tmp, cn="app.boto.test")
+    primary = Endpoint("primary", cert=cert, key=key)
+    secondary = Endpoint("secondary", cert=cert, key=key)
+    sim = R53Sim(CONFIG, args=["--time-scale", "0.05"])
+    client = boto3.client("route53", endpoint_url=f"http://127.0.0.1:{sim.admin_port}",
+                          region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test")
+    yield {"sim": sim, "client": client, "primary": primary, "secondary": secondary}
+    sim.stop()
+    primary.stop()
+    secondary.stop()
+
+
+@pytest.fixture(scope="module")
+def zone_id(world):
+    out = world["client"].create_hosted_zone(Name="boto.test", CallerReference="boto-zone")
+    assert out["ResponseMetadata"]["HTTPStatusCode"] == 201
+    return out["HostedZone"]["Id"].split("/")[-1]
+
+
+def health_check(client, reference, port):
+    return client.create_health_check(CallerReference=reference, HealthCheckConfig={
+        "Type": "HTTPS", "IPAddress": "127.0.0.1", "Port": port, "ResourcePath": "/health",
+        "RequestInterval": 10, "FailureThreshold": 1,
+        "Regions": ["us-east-1", "eu-west-1", "ap-southeast-1"]})["HealthCheck"]["Id"]
+
+
+def test_failover_flow_and_waiter(world, zone_id):
+    client, sim = world["client"], world["sim"]
+    primary_id = health_check(client, "boto-primary", world["primary"].port)
+    secondary_id = health_check(client, "boto-secondary", world["secondary"].port)
+
+    def record(role, ip, check):
+        return {"Action": "UPSERT", "ResourceRecordSet": {
+            "Name": "app.boto.test", "Type": "A", "SetIdentifier": role, "Failover": role,
+            "TTL": 30, "ResourceRecords": [{"Value": ip}], "HealthCheckId": check}}
+    change = client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
+        "Changes": [record("PRIMARY", "192.0.2.30", primary_id),
+                    record("SECONDARY", "198.51.100.40", secondary_id)]})
+    assert change["ChangeInfo"]["Status"] == "PENDING"
+    client.get_waiter("resource_record_sets_changed").wait(
+        Id=change["ChangeInfo"]["Id"], WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    assert client.get_change(Id=change["ChangeInfo"]["Id"])["ChangeInfo"]["Status"] == "INSYNC"
+
+    answer = client.test_dns_answer(HostedZoneId=zone_id, RecordName="app.boto.test",
+                                    RecordType="A")
+    assert answer["RecordData"] == ["192.0.2.30"]
+    assert sim.answer("app.boto.test") == ["192.0.2.30"]
+    world["primary"].stop()
+    poll(lambda: sim.answer("app.boto.test") == ["198.51.100.40"], 20, interval=0.1,
+         what="the secondary after the primary stopped")
+    status = client.get_health_check_status(HealthCheckId=primary_id)["HealthCheckObservations"]
+    assert len(status) == 6
+    assert sum(o["StatusReport"]["Status"].startswith("Failure") for o in status) >= 5
+
+
+def test_paginating_more_than_a_thousand_records(world, zone_id):
+    client = world["client"]
+    for start in range(0, RECORDS, 500):  # 1,000 ResourceRecord elements per request at most
+        changes = [{"Action": "CREATE", "ResourceRecordSet": {
+            "Name": f"host{i:04d}.bulk.boto.test", "Type": "TXT", "TTL": 300,
+            "ResourceRecords": [{"Value": f'"record {i}"'}]}}
+            for i in range(start, min(start + 500, RECORDS))]
+        client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+    pages = list(client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id))
+    assert len(pages) >= 4 and all(len(p["ResourceRecordSets"]) <= 300 for p in pages)
+    names = [r["Name"] for p in pages for r in p["ResourceRecordSets"]
+             if r["Name"].endswith(".bulk.boto.test.")]
+    assert names == [f"host{i:04d}.bulk.boto.test." for i in range(RECORDS)]
+    small = client.list_resource_record_sets(HostedZoneId=zone_id, MaxItems="2",
+                                             StartRecordName="host0100.bulk.boto.test",
+                                             StartRecordType="TXT")
+    assert [r["Name"] for r in small["ResourceRecordSets"]] == [
+        "host0100.bulk.boto.test.", "host0101.bulk.boto.test."]
+    assert small["IsTruncated"] and small["NextRecordName"] == "host0102.bulk.boto.test."
+    assert client.get_hosted_zone(Id=zone_id)["HostedZone"]["ResourceRecordSetCount"] >= RECORDS + 2
+
+
+def test_error_codes(world, zone_id):
+    client = world["client"]
+    with pytest.raises(client.exceptions.NoSuchHostedZone):
+        client.get_hosted_zone(Id="ZDOESNOTEXIST1")
+    with pytest.raises(client.exceptions.NoSuchHealthCheck):
+        client.get_health_check_status(HealthCheckId="00000000-0000-4000-8000-000000000001")
+    with pytest.raises(client.exceptions.InvalidChangeBatch) as e:
+        client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+            "Action": "DELETE", "ResourceRecordSet": {
+                "Name": "missing.boto.test", "Type": "A", "TTL": 60,
+                "ResourceRecords": [{"Value": "192.0.2.1"}]}}]})
+    assert "but it was not found" in str(e.value)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.create_hosted_zone(Name="boto.test", CallerReference="boto-zone")
+    assert e.value.response["Error"]["Code"] == "HostedZoneAlreadyExists"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
