@@ -144,7 +144,9 @@ def test_metrics_pass_promtool_and_move(sim):
 
 
 def test_manual_clock_flips_exactly_at_the_threshold(endpoint):
-    cfg = CONFIG.format(port=endpoint.port, extra_records="") + "local: {fleet: {single_checker: true}}\n"
+    # RequestInterval 10 s on the manual clock: each advance of 10 s is exactly one probe.
+    cfg = CONFIG.format(port=endpoint.port, extra_records="").replace("interval: 0.2s, ", "")
+    cfg += "local: {fleet: {single_checker: true}}\n"
     with R53Sim(cfg, args=["--manual-clock"]) as s:
         endpoint.set_down(True)
         try:

@@ -69,7 +69,7 @@ health_checks:
     assert "found more than one" in r.stderr
     assert "ARRDATAIllegalIPv4Address" in r.stderr
     assert f"{cfg}:1" in r.stderr.split("ARRDATAIllegalIPv4Address")[0].splitlines()[-1]
-    assert "FailureThreshold" in r.stderr
+    assert "healthCheckConfig.failureThreshold" in r.stderr and f"{cfg}:17:" in r.stderr
     assert "3 errors" in r.stderr
 
 
