@@ -240,6 +240,12 @@ bool write_entry(Writer& w, const resolver::AnswerEntry& entry, CompressionTable
     return true;
 }
 
+bool in_section(const resolver::Section& section, const resolver::RRset* rrset) noexcept {
+    for (uint8_t i = 0; i < section.size; ++i)
+        if (section.entries[i].rrset == rrset) return true;
+    return false;
+}
+
 }  // namespace
 
 size_t udp_response_limit(const ParsedQuery& query) noexcept {
@@ -270,8 +276,11 @@ EncodeResult encode_response(const ParsedQuery& query, const resolver::Answer& a
         w.rewind(after_question);
         counts = {};
     } else {
-        for (uint8_t i = 0; i < answer.additional.size; ++i)
-            if (!write_entry(w, answer.additional.entries[i], table, counts.additional)) break;
+        for (uint8_t i = 0; i < answer.additional.size; ++i) {
+            const resolver::AnswerEntry& extra = answer.additional.entries[i];
+            if (in_section(answer.answer, extra.rrset)) continue;  // already answered (NSD too)
+            if (!write_entry(w, extra, table, counts.additional)) break;
+        }
     }
 
     w.set_capacity(capacity);

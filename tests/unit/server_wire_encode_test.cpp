@@ -228,6 +228,18 @@ TEST(WireEncode, TruncationKeepsOptAndDropsAdditionalFirst) {
     EXPECT_TRUE(ldns_pkt_edns(p.get()));  // OPT survives truncation
 }
 
+TEST(WireEncode, AdditionalSkipsRRsetsAlreadyInTheAnswer) {
+    const RRset ns = make_rrset("example.com", 2, 172800, {wire_name("www.example.com")}, {0});
+    Answer a;
+    a.answer.push(entry(kA));
+    a.authority.push(entry(ns, ns.owner.data()));
+    a.additional.push(entry(kA, kA.owner.data()));  // the NS target's address, answered already
+    auto p = decode(encode(query_for({}), a, 512).bytes);
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 3);
+    EXPECT_EQ(ldns_pkt_nscount(p.get()), 1);
+    EXPECT_EQ(ldns_pkt_arcount(p.get()), 0);
+}
+
 TEST(WireEncode, UdpLimitFollowsEdns) {
     EXPECT_EQ(udp_response_limit(query_for({})), 512u);
     QuerySpec spec;

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Throughput of r53sim against NSD on the same zone, on loopback. Each server is pinned to one
+# core and dnsperf to another, for a fixed duration each; the last line is the ratio.
+#
+#   tests/bench/dnsperf.sh [DURATION_SECONDS]     (R53SIM_BINARY=path/to/r53sim, default build/)
+#
+# Needs nsd, dnsperf, taskset and at least 2 cores. Prints qps and server CPU per query.
+set -euo pipefail
+
+duration=${1:-${DURATION:-10}}
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
+binary=${R53SIM_BINARY:-$source_dir/build/server/r53sim}
+server_core=${SERVER_CORE:-0}
+client_core=${CLIENT_CORE:-1}
+work=$(mktemp -d /tmp/r53sim-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in nsd dnsperf taskset; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+[ -x "$binary" ] || { echo "r53sim binary not found: $binary (set R53SIM_BINARY)" >&2; exit 2; }
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The zone, once in zone-file form and once as r53sim YAML.
+soa="ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 86400"
+cat > "$work/example.com.zone" <<ZONE
+\$ORIGIN example.com.
+@ 900 IN SOA $soa
+@ 172800 IN NS ns1.example.com.
+@ 172800 IN NS ns2.example.com.
+ns1 300 IN A 192.0.2.53
+ns2 300 IN A 192.0.2.54
+www 300 IN A 192.0.2.1
+www 300 IN A 192.0.2.2
+www 300 IN AAAA 2001:db8::1
+mail 300 IN A 192.0.2.25
+@ 300 IN MX 10 mail.example.com.
+txt 300 IN TXT "hello world"
+ZONE
+cat > "$work/r53sim.yaml" <<YAML
+local: {workers: 1}
+hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - {Name: example.com, Type: SOA, TTL: 900, ResourceRecords: [{Value: "$soa"}]}
+      - {Name: example.com, Type: NS, TTL: 172800, ResourceRecords: [{Value: ns1.example.com.}, {Value: ns2.example.com.}]}
+      - {Name: ns1.example.com, Type: A, TTL: 300, ResourceRecords: [{Value: 192.0.2.53}]}
+      - {Name: ns2.example.com, Type: A, TTL: 300, ResourceRecords: [{Value: 192.0.2.54}]}
+      - {Name: www.example.com, Type: A, TTL: 300, ResourceRecords: [{Value: 192.0.2.1}, {Value: 192.0.2.2}]}
+      - {Name: www.example.com, Type: AAAA, TTL: 300, ResourceRecords: [{Value: "2001:db8::1"}]}
+      - {Name: mail.example.com, Type: A, TTL: 300, ResourceRecords: [{Value: 192.0.2.25}]}
+      - {Name: example.com, Type: MX, TTL: 300, ResourceRecords: [{Value: 10 mail.example.com.}]}
+      - {Name: txt.example.com, Type: TXT, TTL: 300, ResourceRecords: [{Value: '"hello world"'}]}
+YAML
+# A mix of positive answers, NODATA and NXDOMAIN.
+cat > "$work/queries.txt" <<QUERIES
+www.example.com A
+www.example.com AAAA
+mail.example.com A
+example.com MX
+txt.example.com TXT
+example.com SOA
+www.example.com MX
+nope.example.com A
+QUERIES
+
+# CPU ticks (user + system) of a process and all its descendants: NSD serves from a child.
+tree_pids() { echo "$1"; for c in $(pgrep -P "$1"); do tree_pids "$c"; done; }
+cpu_ticks() {
+    local total=0 p
+    for p in $(tree_pids "$1"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# run_dnsperf NAME PORT PID: prints "NAME qps cpu_us_per_query"
+run_dnsperf() {
+    local name=$1 port=$2 pid=$3 before after qps completed
+    before=$(cpu_ticks "$pid")
+    taskset -c "$client_core" dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$duration" \
+        -c 4 -q 200 > "$work/$name.out" 2>&1
+    after=$(cpu_ticks "$pid")
+    qps=$(awk '/Queries per second/ {print $4}' "$work/$name.out")
+    completed=$(awk '/Queries completed/ {print $3}' "$work/$name.out")
+    local hz; hz=$(getconf CLK_TCK)
+    awk -v n="$name" -v q="$qps" -v c="$completed" -v t=$((after - before)) -v hz="$hz" \
+        'BEGIN { printf "%s qps %.0f cpu_us_per_query %.2f\n", n, q, (c > 0 ? t / hz * 1e6 / c : 0) }'
+}
+
+# NSD, one server process, pinned.
+nsd_port=$(free_port)
+cat > "$work/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$nsd_port
+  username: ""
+  chroot: ""
+  zonesdir: "$work"
+  database: ""
+  zonelistfile: "$work/zone.list"
+  xfrdfile: "$work/xfrd.state"
+  xfrdir: "$work"
+  pidfile: "$work/nsd.pid"
+  logfile: "$work/nsd.log"
+  server-count: 1
+  verbosity: 0
+remote-control:
+  control-enable: no
+zone:
+  name: example.com
+  zonefile: "$work/example.com.zone"
+CONF
+taskset -c "$server_core" nsd -d -c "$work/nsd.conf" > "$work/nsd.stdout" 2>&1 &
+nsd_pid=$!
+pids+=("$nsd_pid")
+for _ in $(seq 100); do
+    dig +short +time=1 +tries=1 -p "$nsd_port" @127.0.0.1 example.com SOA 2>/dev/null | grep -q hostmaster && break
+    sleep 0.1
+done
+nsd_line=$(run_dnsperf nsd "$nsd_port" "$nsd_pid")
+kill "$nsd_pid"; wait "$nsd_pid" 2>/dev/null || true
+
+# r53sim, pinned.
+taskset -c "$server_core" "$binary" serve -c "$work/r53sim.yaml" --dns 127.0.0.1:0 --admin 127.0.0.1:0 \
+    --ready-file "$work/ready.json" > "$work/r53sim.log" 2>&1 &
+sim_pid=$!
+pids+=("$sim_pid")
+for _ in $(seq 200); do [ -s "$work/ready.json" ] && break; sleep 0.05; done
+[ -s "$work/ready.json" ] || { cat "$work/r53sim.log" >&2; exit 1; }
+sim_port=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dns"].rsplit(":",1)[1])' "$work/ready.json")
+sim_line=$(run_dnsperf r53sim "$sim_port" "$sim_pid")
+
+echo "$nsd_line"
+echo "$sim_line"
+nsd_qps=$(echo "$nsd_line" | awk '{print $3}')
+sim_qps=$(echo "$sim_line" | awk '{print $3}')
+awk -v a="$sim_qps" -v b="$nsd_qps" 'BEGIN { printf "ratio r53sim/nsd %.3f\n", (b > 0 ? a / b : 0) }'
