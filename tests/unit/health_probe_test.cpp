@@ -276,6 +276,16 @@ TEST(HealthProbeTls, Tls12OnlyServerPasses) {
     EXPECT_TRUE(outcome.ok) << outcome.status;
 }
 
+// §1.1: TLS 1.0 still passes, like on AWS.
+TEST(HealthProbeTls, Tls10OnlyServerPasses) {
+    const auto& cert = TestCert::get();
+    auto settings = tls(cert);
+    settings.max_version = TLS1_VERSION;
+    TestServer server(Script{http_response(200, "OK")}, settings);
+    auto outcome = run_probe(make_check(HealthCheckType::HTTPS, server.port()));
+    EXPECT_TRUE(outcome.ok) << outcome.status;
+}
+
 TEST(HealthProbeTls, SniIsTheFqdnAndCertificateNameIsNotChecked) {
     const auto& cert = TestCert::get();  // CN=test, the FQDN differs
     TestServer server(Script{http_response(200, "OK")}, tls(cert));

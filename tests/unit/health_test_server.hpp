@@ -37,6 +37,10 @@ struct TlsSettings {
 // A self-signed certificate made once per process with the openssl CLI.
 struct TestCert {
     std::string dir, cert, key;
+    ~TestCert() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+    }
     static const TestCert& get(const std::string& name = "test") {
         static std::mutex mutex;
         static std::vector<std::unique_ptr<TestCert>> made;
