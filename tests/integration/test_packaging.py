@@ -209,6 +209,7 @@ def test_build_context_sends_what_the_build_needs_and_no_build_trees(stages):
     needed_dirs = re.findall(r"^\s*add_subdirectory\((\w+)\)", root_cmake, re.M)
     assert needed_dirs, "no add_subdirectory in CMakeLists.txt"
     needed = [f for f in tracked if f == "CMakeLists.txt" or f.split("/")[0] in needed_dirs]
+    needed += re.findall(r"^\s*include\(([\w./-]+/[\w.-]+)", root_cmake, re.M)
     # Files the Dockerfile copies by name.
     for stage in stages:
         for copy in stage.all("COPY"):
