@@ -100,3 +100,15 @@ def test_version_and_help():
     r = subprocess.run([BINARY, "--help"], capture_output=True, text=True, timeout=10)
     for flag in ("--dns", "--admin", "--ready-file", "--lenient", "--time-scale", "--manual-clock"):
         assert flag in r.stdout
+
+
+def test_readme_config_example_is_the_checked_fixture():
+    example = os.path.join(SOURCE_DIR, "tests", "fixtures", "config", "complete-example.yaml")
+    with open(os.path.join(SOURCE_DIR, "README.md")) as f:
+        readme = f.read()
+    block = readme.split("<!-- complete-example:begin -->")[1].split("<!-- complete-example:end -->")[0]
+    block = block.strip().removeprefix("```yaml").removesuffix("```").strip()
+    with open(example) as f:
+        assert block == f.read().strip()
+    r = check("-c", example)
+    assert r.returncode == 0, r.stderr
