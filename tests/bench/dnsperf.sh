@@ -17,7 +17,7 @@ work=$(mktemp -d /tmp/r53sim-bench.XXXXXX)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
+    [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -76,7 +76,8 @@ tree_pids() { echo "$1"; for c in $(pgrep -P "$1"); do tree_pids "$c"; done; }
 cpu_ticks() {
     local total=0 p
     for p in $(tree_pids "$1"); do
-        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+        # utime + stime; the command name may contain spaces ("nsd: server 1"), so skip past it.
+        total=$((total + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0)))
     done
     echo "$total"
 }
@@ -110,6 +111,7 @@ server:
   pidfile: "$work/nsd.pid"
   logfile: "$work/nsd.log"
   server-count: 1
+  rrl-ratelimit: 0
   verbosity: 0
 remote-control:
   control-enable: no

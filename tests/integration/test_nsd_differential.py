@@ -115,6 +115,7 @@ class Nsd:
   pidfile: "{self.dir}/nsd.pid"
   logfile: "{self.dir}/nsd.log"
   server-count: 1
+  rrl-ratelimit: 0
   ipv4-edns-size: 4096
   hide-version: yes
   verbosity: 1
