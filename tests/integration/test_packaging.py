@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -394,6 +395,102 @@ def serve_and_ask(tmp_path, config, name):
 def test_shipped_configs_serve_the_primary(tmp_path, config, primary):
     # New checks start healthy (semantics §8 point 9), so the first answer is the primary's.
     assert serve_and_ask(tmp_path, SOURCE_DIR / config, "app.example.com") == [primary]
+
+
+class Region:
+    """Stands in for one nginx region on loopback, recording the Host header of each probe."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.hosts = []
+        region = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                region.hosts.append((self.headers.get("Host"), self.path))
+                self.send_response(200 if self.path == "/health" else 404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_compose_demo_fails_over_when_a_region_stops(tmp_path):
+    """docker/config.yaml as `docker compose stop us-east-1` exercises it, with the two nginx
+    containers replaced by loopback servers (only `local.endpoints` is rewritten)."""
+    binary = need_binary()
+    regions = {"us-east-1": Region(), "eu-west-1": Region()}
+    text = (SOURCE_DIR / "docker" / "config.yaml").read_text()
+    for name, ip in (("us-east-1", "172.30.53.11"), ("eu-west-1", "172.30.53.12")):
+        mapping = f"{name}.app.example.com:80:{ip}:80"
+        assert mapping in text
+        text = text.replace(mapping, f"{name}.app.example.com:80:127.0.0.1:{regions[name].port}")
+    config = tmp_path / "config.yaml"
+    config.write_text(text)
+    ready = tmp_path / "ready.json"
+    proc = subprocess.Popen([binary, "serve", "-c", str(config), "--dns", "127.0.0.1:0",
+                             "--admin", "127.0.0.1:0", "--ready-file", str(ready),
+                             "--time-scale", "0.2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        addresses = None
+        while addresses is None:
+            assert proc.poll() is None, f"r53sim exited with {proc.returncode}"
+            assert time.monotonic() < deadline, "no ready file within 10 s"
+            try:
+                addresses = json.loads(ready.read_text())
+            except (FileNotFoundError, ValueError):
+                time.sleep(0.05)
+        host, port = addresses["dns"].rsplit(":", 1)
+        admin = "http://" + addresses["admin"]
+
+        def answer():
+            out = subprocess.run(["dig", f"@{host}", "-p", port, "+short", "+tries=1",
+                                  "+time=2", "app.example.com", "A"], capture_output=True,
+                                 text=True, timeout=10)
+            return out.stdout.split()
+
+        def wait(check, status):
+            url = f"{admin}/v1/wait?check={check}&status={status}&timeout=15s"
+            with urllib.request.urlopen(url, timeout=20) as response:
+                assert response.status == 200
+
+        assert answer() == ["172.30.53.11"]
+        deadline = time.monotonic() + 10
+        while not regions["us-east-1"].hosts:
+            assert time.monotonic() < deadline, "us-east-1 was never probed"
+            time.sleep(0.05)
+        # Probed by name, as Route 53 would probe the production endpoint.
+        assert regions["us-east-1"].hosts[0] == ("us-east-1.app.example.com", "/health")
+
+        regions["us-east-1"].stop()
+        wait("hc-us-east-1", "unhealthy")
+        assert answer() == ["172.30.53.12"]
+    finally:
+        for region in regions.values():
+            try:
+                region.stop()
+            except OSError:
+                pass
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0
 
 
 # ---------------------------------------------------------------- man page and unit
