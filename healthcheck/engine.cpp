@@ -119,8 +119,8 @@ struct Engine::Impl {
         if (publish) publish(std::move(t));
     }
 
-    void changed() {
-        if (recompute_verdicts(checks, *config, log)) dirty = true;
+    void changed(CheckRuntime* only = nullptr) {
+        if (recompute_verdicts(checks, *config, log, only)) dirty = true;
         if (!dirty || clock->manual() || publish_pending || stopping) return;
         publish_pending = true;
         if (!publish_sleeper) {
@@ -171,7 +171,7 @@ struct Engine::Impl {
                 outcome = co_await prober.probe(check->plan, std::move(endpoints));
             }
             if (!checker->alive || stopping) break;
-            if (record_outcome(*check, *checker, outcome)) changed();
+            if (record_outcome(*check, *checker, outcome)) changed(check.get());
             // §1.4 pt 1: the next request one interval after the response; no jitter when the
             // fleet is seeded (§8 pt 32).
             Duration next = check->interval;

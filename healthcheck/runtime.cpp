@@ -105,7 +105,7 @@ std::string apply_user_state(CheckRuntime& check, const std::string& state) {
 
 bool recompute_verdicts(std::vector<std::shared_ptr<CheckRuntime>>& checks,
                         const config::Config& config,
-                        const std::function<void(const std::string&)>& log) {
+                        const std::function<void(const std::string&)>& log, CheckRuntime* only) {
     bool changed = false;
     auto settle = [&](CheckRuntime& c) {
         const auto& hc = c.check.config;
@@ -121,8 +121,12 @@ bool recompute_verdicts(std::vector<std::shared_ptr<CheckRuntime>>& checks,
         ++c.transitions;
         changed = true;
     };
-    for (auto& c : checks) {
-        if (c->check.config.type != HealthCheckType::CALCULATED) settle(*c);
+    if (only) {
+        if (only->check.config.type != HealthCheckType::CALCULATED) settle(*only);
+    } else {
+        for (auto& c : checks) {
+            if (c->check.config.type != HealthCheckType::CALCULATED) settle(*c);
+        }
     }
     // Children may not be CALCULATED (§8 pt 10), so one pass over the parents suffices.
     for (auto& c : checks) {
