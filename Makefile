@@ -9,10 +9,10 @@ BUILD_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-d
   libssl-dev zlib1g-dev
 # What the tests and benchmarks drive r53sim with.
 TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-boto3 \
-  python3-pytest procps iproute2
+  python3-pytest procps iproute2 curl python3-yaml dpkg-dev file
 ALL_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
-.PHONY: all deps build run test test-sanitize bench clean format
+.PHONY: all deps build run test test-sanitize bench clean format package image compose-up
 
 all: build
 
@@ -39,6 +39,16 @@ test-sanitize: deps
 
 bench: build
 	sh tests/bench/dnsperf.sh $(BUILD_DIR)/server/r53sim
+
+# Debian package: dpkg-shlibdeps turns the binary's libraries into the package's Depends.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
+image:
+	docker build -f docker/Dockerfile -t r53sim:local .
+
+compose-up:
+	docker compose -f docker/compose.yaml up -d --build
 
 clean:
 	rm -rf $(BUILD_DIR) build-sanitize
