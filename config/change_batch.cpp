@@ -371,8 +371,8 @@ void BatchValidator::check_group_sizes() {
         }
         const RoutingPolicy p = policy_of(r);
         const int limit = p == RoutingPolicy::Weighted || p == RoutingPolicy::MultiValue ? 100
-                          : p == RoutingPolicy::Geoproximity                            ? 30
-                                                                                        : 0;
+                          : p == RoutingPolicy::Geoproximity                             ? 30
+                                                                                         : 0;
         const std::string head = "RRSet with DNS name " + r.name + ", type " + r.type;
         if (limit && count > limit)
             error(r.where, kInvalidChangeBatch,
@@ -380,8 +380,9 @@ void BatchValidator::check_group_sizes() {
                       " records; the maximum per name and type is " + std::to_string(limit));
         if (mixed_collections)
             error(r.where, kInvalidChangeBatch,
-                  head + " uses more than one CIDR collection; all its records must use the same "
-                         "CollectionId");
+                  head +
+                      " uses more than one CIDR collection; all its records must use the same "
+                      "CollectionId");
     }
 }
 
@@ -480,11 +481,13 @@ Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
         if (elements > 1000)
             v.error(batch.where, kInvalidChangeBatch,
                     "Number of records limit of 1000 exceeded: the request has " +
-                        std::to_string(elements) + " ResourceRecord elements (UPSERT counts twice)");
+                        std::to_string(elements) +
+                        " ResourceRecord elements (UPSERT counts twice)");
         if (characters > 32000)
             v.error(batch.where, kInvalidChangeBatch,
                     "Number of characters limit of 32000 exceeded: the request has " +
-                        std::to_string(characters) + " characters in Value elements (UPSERT "
+                        std::to_string(characters) +
+                        " characters in Value elements (UPSERT "
                         "counts twice)");
     }
     v.play(changes);

@@ -248,7 +248,8 @@ bool looks_like_cli_text(const std::string& text) {
 Diagnostics check_health_check_node(const YAML::Node& node, const ParseContext& ctx) {
     YAML::Node config = node;
     if (node.IsMap() && node["HealthCheckConfig"].IsDefined()) {
-        MapReader outer(node, ctx, "", {"CallerReference", "HealthCheckConfig"}, FieldStyle::Aws);
+        MapReader outer(node, ctx, "input", {"CallerReference", "HealthCheckConfig"},
+                        FieldStyle::Aws);
         config.reset(node["HealthCheckConfig"]);
     }
     LocalCheckSettings local;

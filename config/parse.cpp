@@ -355,7 +355,7 @@ std::optional<ResourceRecordSet> parse_resource_record_set(const YAML::Node& nod
 
 std::optional<ChangeBatch> parse_change_batch(const YAML::Node& node, const ParseContext& ctx) {
     if (node.IsMap() && node["ChangeBatch"].IsDefined()) {
-        MapReader outer(node, ctx, "", {"HostedZoneId", "ChangeBatch"}, FieldStyle::Aws);
+        MapReader outer(node, ctx, "input", {"HostedZoneId", "ChangeBatch"}, FieldStyle::Aws);
         if (!outer.ok()) return std::nullopt;
         return parse_change_batch(node["ChangeBatch"], ctx);
     }
