@@ -85,6 +85,7 @@ struct Engine::Impl {
     std::shared_ptr<Sleeper> publish_sleeper;
     std::atomic<uint64_t> published_version{0};
 
+    std::mutex advance_mutex;  // one advance_clock at a time walks the manual clock
     std::mutex live_mutex;
     std::condition_variable live_cv;
     int live_coroutines = 0;
@@ -352,7 +353,9 @@ bool Engine::inject(const std::string& id, const std::string& region, int checke
 }
 
 bool Engine::advance_clock(std::chrono::duration<double> by) {
-    if (!impl_->running) return false;
+    // From the engine thread it would wait for itself.
+    if (!impl_->running || std::this_thread::get_id() == impl_->thread_id) return false;
+    std::lock_guard serial(impl_->advance_mutex);
     auto done = std::make_shared<std::promise<bool>>();
     auto result = done->get_future();
     bool posted = impl_->on_engine([&] {
