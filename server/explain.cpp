@@ -8,6 +8,7 @@
 #include "resolver/names.hpp"
 #include "resolver/zone_set.hpp"
 #include "server/app.hpp"
+#include "server/log.hpp"
 #include "server/state_holder.hpp"
 
 namespace r53::server {
@@ -79,6 +80,12 @@ ExplainResult App::explain(const std::string& name, const std::string& type,
     out.authority = std::move(described.authority);
     out.additional = std::move(described.additional);
     out.trace = std::move(trace.steps);
+    if (log_enabled(LogLevel::Debug)) {
+        std::string steps;
+        for (const auto& step : out.trace) steps += (steps.empty() ? "" : "; ") + step;
+        log(LogLevel::Debug, "explain", "explain " + name + " " + type,
+            {{"client", client_text}, {"rcode", out.rcode}, {"trace", steps}});
+    }
     return out;
 }
 
