@@ -3,6 +3,8 @@ CLI test, ListResourceRecordSets paginated over more than 1,000 records, and the
 resource_record_sets_changed waiter.
 """
 import tempfile
+import urllib.error
+import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -119,3 +121,84 @@ def test_error_codes(world, zone_id):
         client.create_hosted_zone(Name="boto.test", CallerReference="boto-zone")
     assert e.value.response["Error"]["Code"] == "HostedZoneAlreadyExists"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+
+
+def test_update_health_check_resets_and_immutables(world):
+    client = world["client"]
+    check_id = client.create_health_check(CallerReference="boto-update", HealthCheckConfig={
+        "Type": "HTTP", "IPAddress": "127.0.0.1", "Port": 9, "ResourcePath": "/health",
+        "Regions": ["us-east-1", "us-west-1", "us-west-2"]})["HealthCheck"]["Id"]
+    updated = client.update_health_check(
+        HealthCheckId=check_id, HealthCheckVersion=1, Port=10, Inverted=True,
+        Regions=["eu-west-1", "sa-east-1", "ap-northeast-1", "us-east-1"],
+        ResetElements=["ResourcePath"])["HealthCheck"]
+    cfg = updated["HealthCheckConfig"]
+    assert updated["HealthCheckVersion"] == 2
+    assert cfg["Port"] == 10 and cfg["Inverted"] is True and "ResourcePath" not in cfg
+    assert cfg["Regions"] == ["eu-west-1", "sa-east-1", "ap-northeast-1", "us-east-1"]
+    assert cfg["RequestInterval"] == 30 and cfg["Type"] == "HTTP"
+    # The engine probes the updated check: 4 regions x 2 checkers.
+    poll(lambda: len(client.get_health_check_status(HealthCheckId=check_id)
+                     ["HealthCheckObservations"]) == 8, 20, interval=0.2,
+         what="observations from the 4 updated regions")
+    with pytest.raises(client.exceptions.InvalidInput) as e:
+        client.update_health_check(HealthCheckId=check_id, FailureThreshold=11)
+    assert "less than or equal to 10" in str(e.value)
+    client.delete_health_check(HealthCheckId=check_id)
+    with pytest.raises(client.exceptions.HealthCheckAlreadyExists):  # a deleted check's reference
+        client.create_health_check(CallerReference="boto-update", HealthCheckConfig={
+            "Type": "HTTP", "IPAddress": "127.0.0.1", "Port": 9, "ResourcePath": "/health",
+            "Regions": ["us-east-1", "us-west-1", "us-west-2"]})
+
+
+def test_unknown_health_check_element_is_invalid_input(world):
+    """§8 point 11: what the CLI stops locally (RequestTimeout) the server rejects too."""
+    status, body = raw_post(world["sim"], "/2013-04-01/healthcheck", (
+        '<CreateHealthCheckRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">'
+        "<CallerReference>raw</CallerReference><HealthCheckConfig><Type>HTTPS</Type>"
+        "<IPAddress>127.0.0.1</IPAddress><RequestTimeout>10</RequestTimeout>"
+        "</HealthCheckConfig></CreateHealthCheckRequest>"))
+    assert status == 400
+    assert "<Code>InvalidInput</Code>" in body and "RequestTimeout" in body
+
+
+def test_list_hosted_zones_by_name_pages(world, zone_id):
+    client = world["client"]
+    for name in ("a.paging.test", "b.paging.test", "c.paging.test"):
+        client.create_hosted_zone(Name=name, CallerReference="paging-" + name)
+    first = client.list_hosted_zones_by_name(DNSName="a.paging.test", MaxItems="2")
+    assert [z["Name"] for z in first["HostedZones"]] == ["a.paging.test.", "b.paging.test."]
+    assert first["IsTruncated"] and first["NextDNSName"] == "c.paging.test."
+    second = client.list_hosted_zones_by_name(DNSName=first["NextDNSName"],
+                                              HostedZoneId=first["NextHostedZoneId"])
+    assert second["HostedZones"][0]["Name"] == "c.paging.test."
+    ids = [z["Id"] for p in client.get_paginator("list_hosted_zones").paginate(
+        PaginationConfig={"PageSize": 2}) for z in p["HostedZones"]]
+    assert len(ids) == len(set(ids)) == client.get_hosted_zone_count()["HostedZoneCount"]
+
+
+def test_changes_stay_pending_for_the_configured_delay(monkeypatch):
+    monkeypatch.setenv("R53SIM_CHANGE_INSYNC_DELAY", "1.5")
+    sim = R53Sim(CONFIG)
+    try:
+        client = boto3.client("route53", endpoint_url=f"http://127.0.0.1:{sim.admin_port}",
+                              region_name="us-east-1", aws_access_key_id="test",
+                              aws_secret_access_key="test")
+        zone = client.create_hosted_zone(Name="slow.test", CallerReference="slow")
+        change_id = zone["ChangeInfo"]["Id"]
+        assert client.get_change(Id=change_id)["ChangeInfo"]["Status"] == "PENDING"
+        client.get_waiter("resource_record_sets_changed").wait(
+            Id=change_id, WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+        assert client.get_change(Id=change_id)["ChangeInfo"]["Status"] == "INSYNC"
+    finally:
+        sim.stop()
+
+
+def raw_post(sim, path, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{sim.admin_port}{path}", method="POST",
+                                 data=body.encode())
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
