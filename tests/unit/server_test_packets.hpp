@@ -34,11 +34,16 @@ inline std::vector<uint8_t> wire_name(const std::string& dotted) {
     return out;
 }
 
+inline std::vector<uint8_t> documentation_prefix() {
+    return {192, 0, 2};
+}
+
 struct Ecs {
     uint16_t family = 1;
     uint8_t source = 24;
     uint8_t scope = 0;
-    std::vector<uint8_t> address = {192, 0, 2};
+    std::vector<uint8_t> address = documentation_prefix();  // a braced list trips GCC 12's
+                                                            // maybe-uninitialized at -O1
 };
 
 struct QuerySpec {
