@@ -246,6 +246,20 @@ TEST(ChangeBatch, RequestQuotasCountUpsertTwice) {  // §4 limits
     EXPECT_FALSE(find(z, "c.example.com.", "A"));
 }
 
+TEST(ChangeBatch, RequestWrapperAsInCliInputJson) {
+    Diagnostics ds;
+    ParseContext ctx;
+    ctx.diagnostics = &ds;
+    auto b = parse_change_batch_text(
+        "{\"HostedZoneId\": \"Z1\", \"ChangeBatch\": " +
+            changes({change("CREATE", a_record("a.example.com", "192.0.2.1"))}) + "}",
+        ctx);
+    ASSERT_TRUE(b) << dump(ds);
+    ASSERT_EQ(b->changes.size(), 1u);
+    EXPECT_EQ(b->comment, "test");
+    EXPECT_EQ(b->changes[0].record_set.name, "a.example.com.");
+}
+
 TEST(ChangeBatch, ChangeLabelFormat) {
     Change c;
     c.action = ChangeAction::Upsert;

@@ -218,6 +218,8 @@ const std::vector<ConfigErrorCase> kConfigErrors = {
      "invalid health_checks.a.local.state 'OK': only CLOUDWATCH_METRIC (OK, ALARM, "
      "INSUFFICIENT_DATA) and RECOVERY_CONTROL (ON, OFF) checks take a local state",
      4},
+    {"zone defined twice", "hosted_zones:\n  - Name: example.com\n  - Name: EXAMPLE.com.\n",
+     "InvalidConfig", "hosted zone example.com. is defined twice", 3},
     {"YAML syntax error", "hosted_zones:\n  - Name: [example.com\n", "InvalidConfig", nullptr, 0},
     {"missing change batch file",
      "hosted_zones:\n  - Name: example.com\n    ChangeBatches: [missing.json]\n", "InvalidConfig",

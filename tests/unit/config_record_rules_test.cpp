@@ -295,6 +295,14 @@ const std::vector<RuleCase> kRuleCases = {
      "Z35SXDOTRQ7X7K, but that target was not found (an AWS resource outside the configured "
      "zones must be declared under local.alias_targets)",
      0},
+    {"AWS alias target without addresses of the type (§3)",
+     {"{Name: www.example.com, Type: AAAA, AliasTarget: {HostedZoneId: Z35SXDOTRQ7X7K, DNSName: "
+      "lb.elb.amazonaws.com, EvaluateTargetHealth: false}}"},
+     "InvalidChangeBatch",
+     "Tried to create an alias that targets lb.elb.amazonaws.com., type AAAA in zone "
+     "Z35SXDOTRQ7X7K, but that target was not found (local.alias_targets gives "
+     "lb.elb.amazonaws.com. no AAAA addresses)",
+     0},
     {"alias loop",
      {"{Name: a.example.com, Type: A, AliasTarget: {HostedZoneId: ZTEST, DNSName: b.example.com, "
       "EvaluateTargetHealth: false}}",
