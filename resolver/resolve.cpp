@@ -115,25 +115,20 @@ class Lookup {
         ctx_.owner = nullptr;
         const RecordGroup* group = nullptr;
         if (q_.qtype == kTypeAny) {
-            // RFC 8482: one RRset of those present is a complete answer to ANY.
-            if (!node.groups.empty()) group = node.groups.front();
+            // RFC 8482: one RRset of those present is a complete answer to ANY; take the first
+            // that gives an answer for this client.
+            for (const RecordGroup* g : node.groups)
+                if (select(*g)) {
+                    group = g;
+                    break;
+                }
         } else {
             group = node.find(q_.qtype);
             if (!group) group = node.find(kTypeCname);  // answered, never chased (§5)
+            if (group && !select(*group)) group = nullptr;
         }
         if (!group) {
-            ctx_.note([] { return std::string("no records of this type: NODATA"); });
-            negative();
-            return;
-        }
-        ctx_.note([&] {
-            return "record group " + group->owner_text + " " + group->type_text + " (" +
-                   std::string(group->policy_impl->name()) + ", " +
-                   std::to_string(group->records.size()) + " records)";
-        });
-        if (!group->policy_impl->select(*group, ctx_, false, answer_.answer) ||
-            answer_.answer.size == 0) {
-            ctx_.note([] { return std::string("no answer for this client: NODATA"); });
+            ctx_.note([] { return std::string("no answer of this type: NODATA"); });
             negative();
             return;
         }
@@ -141,6 +136,17 @@ class Lookup {
         if (!apex_ns) push_apex(zone_->ns, answer_.authority, zone_->ns ? ttl_of(zone_->ns) : 0);
         add_glue(answer_.answer);
         add_glue(answer_.authority);
+    }
+
+    bool select(const RecordGroup& group) noexcept {
+        ctx_.note([&] {
+            return "record group " + group.owner_text + " " + group.type_text + " (" +
+                   std::string(group.policy_impl->name()) + ", " +
+                   std::to_string(group.records.size()) + " records)";
+        });
+        answer_.answer.size = 0;
+        return group.policy_impl->select(group, ctx_, false, answer_.answer) &&
+               answer_.answer.size > 0;
     }
 
     static uint32_t ttl_of(const RecordGroup* g) noexcept {

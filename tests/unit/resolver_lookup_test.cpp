@@ -214,6 +214,19 @@ TEST_F(LookupTest, AnyIsAnsweredWithOneRrset) {  // RFC 8482
     EXPECT_EQ(types.size(), 1u);
 }
 
+TEST(LookupAny, SkipsAGroupWithNoAnswerForTheClient) {  // RFC 8482, §8 point 16
+    Fixture f;
+    auto de = rrset("x.example.com.", "A", 60, {"10.0.0.1"});
+    de.set_identifier = "de";
+    de.geo_location = config::GeoLocation{std::nullopt, "DE", std::nullopt};
+    f.add(de);
+    f.add(rrset("x.example.com.", "TXT", 60, {"\"t\""}));
+    ASSERT_TRUE(f.build()) << f.diagnostics_text();
+    EXPECT_EQ(f.query("x.example.com.", ANY).answer,
+              std::vector<std::string>{"x.example.com. TXT \"t\""});
+    EXPECT_TRUE(f.query("x.example.com.", A).answer.empty());  // NODATA for this client
+}
+
 TEST_F(LookupTest, TraceNamesTheZoneAndGroup) {  // §8 point 33
     auto r = f.query("www.example.com.", A, "", true);
     ASSERT_GE(r.trace.size(), 2u);
