@@ -268,5 +268,23 @@ TEST(SameZoneAlias, UsesTheTargetTtlAndTheQueriedName) {
     }
 }
 
+TEST(AliasDepth, ChainsLongerThanTheLimitGiveNoAnswer) {  // cycles are refused at load
+    Fixture f;
+    f.add(rrset("t.example.com.", "A", 60, {"10.0.8.1"}));
+    // h1 -> t, h2 -> h1, ..., h9 -> h8: hN needs N alias hops.
+    for (int i = 1; i <= 9; ++i)
+        f.add(alias("h" + std::to_string(i) + ".example.com.", "A",
+                    i == 1 ? "t.example.com." : "h" + std::to_string(i - 1) + ".example.com.",
+                    false));
+    ASSERT_TRUE(f.build()) << f.diagnostics_text();
+    EXPECT_EQ(f.query("h8.example.com.").values(), std::vector<std::string>{"10.0.8.1"});
+    auto r = f.query("h9.example.com.", A, "", true);
+    EXPECT_EQ(r.rcode, Rcode::NoError);
+    EXPECT_TRUE(r.answer.empty());
+    bool noted = false;
+    for (const auto& step : r.trace) noted |= step.find("alias depth limit") != std::string::npos;
+    EXPECT_TRUE(noted);
+}
+
 }  // namespace
 }  // namespace r53::resolver::test
