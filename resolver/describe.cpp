@@ -1,9 +1,12 @@
 #include "resolver/describe.hpp"
 
+#include <charconv>
 #include <string>
 
+#include "resolver/client_location.hpp"
 #include "resolver/ldns.hpp"
 #include "resolver/names.hpp"
+#include "resolver/resolve.hpp"
 #include "resolver/zone_set.hpp"
 
 namespace r53::resolver {
@@ -71,6 +74,47 @@ const char* rcode_name(Rcode rcode) noexcept {
             return "REFUSED";
     }
     return "UNKNOWN";
+}
+
+Explanation explain(const ServingState& state, std::string_view name, std::string_view type,
+                    std::string_view client, Random& random) {
+    Explanation out;
+    auto wire = to_wire_name(name);
+    if (!wire || wire->size() > 255) {
+        out.error = "invalid name '" + std::string(name) + "'";
+        return out;
+    }
+    std::string type_text(type);
+    uint16_t qtype = 0;
+    auto [end, ec] = std::from_chars(type_text.data(), type_text.data() + type_text.size(), qtype);
+    if (ec != std::errc{} || end != type_text.data() + type_text.size())
+        qtype = static_cast<uint16_t>(ldns_get_rr_type_by_name(type_text.c_str()));
+    if (qtype == 0) {
+        out.error = "unknown type '" + type_text + "'";
+        return out;
+    }
+    Question q;
+    q.qname = wire->data();
+    q.qname_length = static_cast<uint8_t>(wire->size());
+    q.qtype = qtype;
+    if (!client.empty()) {
+        auto cidr = Cidr::parse(client);
+        if (!cidr) {
+            out.error = "invalid client address '" + std::string(client) + "'";
+            return out;
+        }
+        q.client = to_client_address(*cidr);
+        q.client_from_ecs = cidr->length != (cidr->family == 4 ? 32 : 128);
+    }
+    Answer answer;
+    Trace trace;
+    resolve(q, state, random, answer, &trace);
+    out.rcode = rcode_name(answer.rcode);
+    out.authoritative = answer.authoritative;
+    out.ecs_scope = answer.ecs_scope;
+    out.sections = describe(answer, q);
+    out.trace = std::move(trace.steps);
+    return out;
 }
 
 }  // namespace r53::resolver

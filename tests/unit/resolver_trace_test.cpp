@@ -84,5 +84,18 @@ TEST_F(TraceTest, DescribeRendersPresentationLines) {
     EXPECT_STREQ(rcode_name(Rcode::NxDomain), "NXDOMAIN");
 }
 
+TEST_F(TraceTest, ExplainAnswersFromText) {
+    auto e = explain(f.state, "SVC.example.com", "A", "", f.random);
+    EXPECT_TRUE(e.error.empty()) << e.error;
+    EXPECT_EQ(e.rcode, "NOERROR");
+    EXPECT_TRUE(e.authoritative);
+    EXPECT_EQ(e.sections.answer, std::vector<std::string>{"svc.example.com. 60 IN A 10.0.4.1"});
+    EXPECT_GE(find_step(e.trace, "chose 'S'"), 0);
+    EXPECT_EQ(explain(f.state, "svc.example.com.", "28", "", f.random).rcode, "NOERROR");
+    EXPECT_EQ(explain(f.state, "x.example.net.", "A", "192.0.2.0/24", f.random).rcode, "REFUSED");
+    EXPECT_FALSE(explain(f.state, "svc.example.com.", "BOGUS", "", f.random).error.empty());
+    EXPECT_FALSE(explain(f.state, "svc.example.com.", "A", "999.1.1.1", f.random).error.empty());
+}
+
 }  // namespace
 }  // namespace r53::resolver::test
