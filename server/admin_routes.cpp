@@ -65,6 +65,8 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) 
     else if (unit == "ms") ms = value;
     else if (unit == "m") ms = value * 60000;
     else return std::nullopt;
+    // A day at most: larger values would overflow the integer conversion and the deadline.
+    if (!(ms <= 86'400'000.0)) return std::nullopt;
     return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
@@ -218,7 +220,11 @@ HttpResponse handle_advance(App& app, const RouteRequest& r) {
     if (!sec || !sec->is_number())
         return json_error(status::bad_request, "BadJson", "body must be {\"seconds\": N}");
     double seconds = sec->to_number<double>();
-    if (seconds < 0) return json_error(status::bad_request, "BadSeconds", "seconds must be >= 0");
+    // Bounded: the clock walks every probe due in the span, and a huge span would overflow the
+    // conversion to the clock's integer ticks.
+    constexpr double kMaxAdvanceSeconds = 86400;
+    if (!(seconds >= 0 && seconds <= kMaxAdvanceSeconds))
+        return json_error(status::bad_request, "BadSeconds", "seconds must be 0-86400");
     if (!app.engine().advance_clock(std::chrono::duration<double>(seconds)))
         return json_error(status::conflict, "NotManualClock",
                           "the clock is not manual (start with --manual-clock)");
