@@ -88,8 +88,13 @@ Route53Store::Route53Store(std::optional<std::string> state_dir) : impl_(std::ma
              {"zones", std::to_string(impl_->state->zones.size())},
              {"health_checks", std::to_string(impl_->state->checks.size())}});
     } else {
-        log(LogLevel::Error, "route53", "cannot restore the Route 53 API's objects: " + error,
-            {{"file", path}});
+        // Kept aside, so the next change does not overwrite what could still be repaired.
+        std::string aside = path + ".invalid";
+        std::error_code ec;
+        std::filesystem::rename(path, aside, ec);
+        log(LogLevel::Error, "route53",
+            "cannot restore the Route 53 API's objects (starting without them): " + error,
+            {{"file", path}, {"moved_to", ec ? std::string("(not moved)") : aside}});
     }
 }
 

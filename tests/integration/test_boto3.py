@@ -202,3 +202,44 @@ def raw_post(sim, path, body):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+
+
+def test_concurrent_changes_all_land(world, zone_id):
+    """The admin server runs handlers on several threads: writers are serialized, none is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+    endpoint = world["client"].meta.endpoint_url
+
+    def writer(n):
+        client = boto3.client("route53", endpoint_url=endpoint, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+        for i in range(10):
+            client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+                "Action": "UPSERT", "ResourceRecordSet": {
+                    "Name": f"w{n}-{i}.concurrent.boto.test", "Type": "A", "TTL": 60,
+                    "ResourceRecords": [{"Value": f"192.0.2.{n * 10 + i + 1}"}]}}]})
+        return n
+    with ThreadPoolExecutor(4) as pool:
+        assert sorted(pool.map(writer, range(4))) == [0, 1, 2, 3]
+    pages = world["client"].get_paginator("list_resource_record_sets").paginate(
+        HostedZoneId=zone_id, StartRecordName="concurrent.boto.test")
+    names = {r["Name"] for p in pages for r in p["ResourceRecordSets"]
+             if r["Name"].endswith(".concurrent.boto.test.")}
+    assert len(names) == 40
+    assert world["sim"].answer("w3-9.concurrent.boto.test") == ["192.0.2.40"]
+
+
+def test_invalid_state_file_is_kept_aside(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "route53-api.json").write_text("{not json")
+    sim = R53Sim(CONFIG, args=["--state-dir", str(state)])
+    try:
+        assert (state / "route53-api.json.invalid").read_text() == "{not json"
+        client = boto3.client("route53", endpoint_url=f"http://127.0.0.1:{sim.admin_port}",
+                              region_name="us-east-1", aws_access_key_id="test",
+                              aws_secret_access_key="test")
+        client.create_hosted_zone(Name="fresh.test", CallerReference="fresh")
+        assert "fresh.test." in (state / "route53-api.json").read_text()
+        assert "cannot restore" in sim.logs()
+    finally:
+        sim.stop()
