@@ -227,6 +227,29 @@ TEST(LookupAny, SkipsAGroupWithNoAnswerForTheClient) {  // RFC 8482, §8 point 1
     EXPECT_TRUE(f.query("x.example.com.", A).answer.empty());  // NODATA for this client
 }
 
+TEST_F(LookupTest, MalformedNamesAndMissingZonesAreNotAnswered) {
+    Answer a;
+    const uint8_t bad[] = {3, 'w', 'w', 'w', 7, 'e', 'x'};  // label runs past the end
+    Question q;
+    q.qname = bad;
+    q.qname_length = sizeof bad;
+    q.qtype = A;
+    resolve(q, f.state, f.random, a);
+    EXPECT_EQ(a.rcode, Rcode::FormErr);
+    const uint8_t long_label[] = {64, 0};
+    q.qname = long_label;
+    q.qname_length = sizeof long_label;
+    resolve(q, f.state, f.random, a);
+    EXPECT_EQ(a.rcode, Rcode::FormErr);
+    ServingState empty;
+    auto wire = *to_wire_name("www.example.com.");
+    q.qname = wire.data();
+    q.qname_length = static_cast<uint8_t>(wire.size());
+    resolve(q, empty, f.random, a);
+    EXPECT_EQ(a.rcode, Rcode::ServFail);
+    EXPECT_EQ(a.answer.size, 0);
+}
+
 TEST_F(LookupTest, TraceNamesTheZoneAndGroup) {  // §8 point 33
     auto r = f.query("www.example.com.", A, "", true);
     ASSERT_GE(r.trace.size(), 2u);
