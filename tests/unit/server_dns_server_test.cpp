@@ -382,6 +382,34 @@ TEST(DnsServer, ServfailWithoutAState) {
     server.stop();  // idempotent
 }
 
+TEST(DnsServer, ServesIpv6Loopback) {
+    StateHolder holder(example_state());
+    DnsServerOptions options;
+    options.address = "::1";
+    options.workers = 1;
+    DnsServer server(options, holder);
+    server.start();
+    EXPECT_EQ(server.bound_address(), "[::1]:" + std::to_string(server.bound_port()));
+    const int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+    set_timeout(fd);
+    sockaddr_in6 to{};
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(server.bound_port());
+    to.sin6_addr = in6addr_loopback;
+    const auto query = make_query(ask("www.example.com"));
+    ASSERT_EQ(sendto(fd, query.data(), query.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+                     sizeof to),
+              static_cast<ssize_t>(query.size()));
+    std::vector<uint8_t> buf(4096);
+    const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    close(fd);
+    ASSERT_GT(n, 0);
+    buf.resize(static_cast<size_t>(n));
+    auto p = decode(buf);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 2);
+}
+
 TEST(DnsServer, BindFailureNamesTheAddress) {
     StateHolder holder;
     DnsServer first({}, holder);
