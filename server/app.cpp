@@ -65,6 +65,19 @@ App::App(CliOptions options)
 
 App::~App() { stop(); }
 
+bool App::ready() const {
+    if (!ready_.load() || !engine_) return false;
+    auto c = config();
+    if (!c || c->local.clock.mode == config::ClockMode::Manual) return ready_.load();
+    for (const auto& s : engine_->statuses()) {
+        auto index = c->health_index(s.id);
+        bool disabled = index && c->health_checks[*index].config.disabled;
+        bool set_by_user = s.type == "CLOUDWATCH_METRIC" || s.type == "RECOVERY_CONTROL";
+        if (!s.has_data && !disabled && !set_by_user) return false;
+    }
+    return true;
+}
+
 bool App::manual_clock() const {
     auto c = config();
     return c && c->local.clock.mode == config::ClockMode::Manual;
