@@ -39,6 +39,7 @@ enum class InsufficientDataHealthStatus { Healthy, Unhealthy, LastKnownStatus };
 struct AlarmIdentifier {
     std::string region;
     std::string name;
+    bool operator==(const AlarmIdentifier&) const = default;
 };
 
 // Route 53 HealthCheckConfig (semantics §1.2), after defaults are applied.
