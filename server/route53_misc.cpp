@@ -1,5 +1,8 @@
 // Tags (Terraform reads them on every zone and check) and TestDNSAnswer, which runs the same
 // routing core as the DNS listeners so its answer always agrees with dig.
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <sstream>
 
 #include "config/parse.hpp"
@@ -91,6 +94,31 @@ std::string rdata_of(const std::string& rr) {
     return start == std::string::npos ? std::string() : rest.substr(start);
 }
 
+// The ECS address with the bits outside the mask cleared, as a resolver would send it.
+std::optional<std::string> masked_address(const std::string& ip, std::optional<std::string> mask) {
+    unsigned char bytes[16] = {};
+    int family = inet_pton(AF_INET, ip.c_str(), bytes) == 1    ? AF_INET
+                 : inet_pton(AF_INET6, ip.c_str(), bytes) == 1 ? AF_INET6
+                                                               : 0;
+    if (!family) return std::nullopt;
+    int bits = family == AF_INET ? 32 : 128;
+    int prefix = family == AF_INET ? 24 : 64;
+    if (mask) {
+        if (mask->empty() || mask->size() > 3 ||
+            mask->find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        prefix = std::stoi(*mask);
+        if (prefix > bits) return std::nullopt;
+    }
+    for (int i = 0; i < bits / 8; ++i) {
+        int keep = std::clamp(prefix - i * 8, 0, 8);
+        bytes[i] &= static_cast<unsigned char>(0xFF00 >> keep);
+    }
+    char text[INET6_ADDRSTRLEN];
+    if (!inet_ntop(family, bytes, text, sizeof text)) return std::nullopt;
+    return std::string(text);
+}
+
 }  // namespace
 
 HttpResponse handle_tag_request(Request& rq) {
@@ -123,8 +151,13 @@ HttpResponse handle_test_dns_answer(Request& rq) {
     // §2.4: the ECS prefix if given (default mask /24, /64 for IPv6), else the resolver's address.
     std::string client;
     if (auto ecs = rq.query("edns0clientsubnetip")) {
-        auto mask = rq.query("edns0clientsubnetmask");
-        client = *ecs + "/" + mask.value_or(ecs->find(':') == std::string::npos ? "24" : "64");
+        auto masked = masked_address(*ecs, rq.query("edns0clientsubnetmask"));
+        if (!masked)
+            return invalid_input("Invalid request: EDNS0ClientSubnetIP/EDNS0ClientSubnetMask " +
+                                     *ecs + "/" + rq.query("edns0clientsubnetmask").value_or("") +
+                                     " is not a valid subnet",
+                                 rq.version());
+        client = *masked;
     } else if (auto resolver = rq.query("resolverip")) {
         client = *resolver;
     }

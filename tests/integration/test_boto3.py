@@ -243,3 +243,41 @@ def test_invalid_state_file_is_kept_aside(tmp_path):
         assert "cannot restore" in sim.logs()
     finally:
         sim.stop()
+
+
+GEO_CONFIG = """
+hosted_zones:
+  - Name: geo.test
+    ResourceRecordSets:
+      - {Name: www.geo.test, Type: A, TTL: 60, SetIdentifier: eu, GeoLocation: {ContinentCode: EU},
+         ResourceRecords: [{Value: 203.0.113.1}]}
+      - {Name: www.geo.test, Type: A, TTL: 60, SetIdentifier: default, GeoLocation: {CountryCode: "*"},
+         ResourceRecords: [{Value: 203.0.113.9}]}
+local:
+  client_locations:
+    - {cidr: 198.51.100.0/24, continent: EU, country: IE, region: eu-west-1}
+"""
+
+
+def test_test_dns_answer_uses_the_client_subnet():
+    """§2.4: TestDNSAnswer locates the client by ECS, else by the resolver, like the listener."""
+    sim = R53Sim(GEO_CONFIG)
+    try:
+        client = boto3.client("route53", endpoint_url=f"http://127.0.0.1:{sim.admin_port}",
+                              region_name="us-east-1", aws_access_key_id="test",
+                              aws_secret_access_key="test")
+        zone_id = client.list_hosted_zones()["HostedZones"][0]["Id"].split("/")[-1]
+
+        def test_answer(**kw):
+            return client.test_dns_answer(HostedZoneId=zone_id, RecordName="www.geo.test",
+                                          RecordType="A", **kw)["RecordData"]
+        assert test_answer(EDNS0ClientSubnetIP="198.51.100.77") == ["203.0.113.1"]
+        assert test_answer(EDNS0ClientSubnetIP="198.51.100.77", EDNS0ClientSubnetMask="16") == \
+            ["203.0.113.9"]  # 198.51.0.0 is outside the EU prefix
+        assert test_answer(ResolverIP="198.51.100.5") == ["203.0.113.1"]
+        assert test_answer() == ["203.0.113.9"]
+        assert sim.answer("www.geo.test", "A", "+subnet=198.51.100.0/24") == ["203.0.113.1"]
+        with pytest.raises(client.exceptions.InvalidInput):
+            test_answer(EDNS0ClientSubnetIP="198.51.100.77", EDNS0ClientSubnetMask="40")
+    finally:
+        sim.stop()
