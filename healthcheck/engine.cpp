@@ -169,7 +169,11 @@ struct Engine::Impl {
             } else {
                 std::shared_ptr<const std::vector<config::EndpointMapping>> endpoints(
                     config, &config->local.endpoints);
+                const auto started = std::chrono::steady_clock::now();
                 outcome = co_await prober.probe(check->plan, std::move(endpoints));
+                record_probe_stats(
+                    *check, outcome,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
             }
             if (!checker->alive || stopping) break;
             if (record_outcome(*check, *checker, outcome)) changed(check.get());

@@ -2,7 +2,9 @@
 // publishes an immutable HealthTable whenever a verdict changes (coalesced).
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -27,6 +29,20 @@ struct Observation {
     int consecutive_failures = 0;
 };
 
+// Probe results of one check since it started, for metrics.
+enum class ProbeResultKind : uint8_t { Success, HttpStatus, Timeout, Refused, Tls, Dns, Other, Count };
+inline constexpr const char* kProbeResultKindNames[] = {"success", "http_status", "timeout",
+                                                         "refused", "tls",        "dns", "other"};
+inline constexpr double kProbeDurationBounds[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 4, 10};
+
+struct ProbeStats {
+    std::array<uint64_t, static_cast<size_t>(ProbeResultKind::Count)> by_result{};
+    // Non-cumulative: bucket i counts durations <= kProbeDurationBounds[i] above the previous
+    // bound; the last slot is above every bound.
+    std::array<uint64_t, std::size(kProbeDurationBounds) + 1> duration_buckets{};
+    double duration_seconds_sum = 0;
+};
+
 struct CheckStatus {
     std::string id;
     std::string type;          // "HTTPS", ...
@@ -39,6 +55,7 @@ struct CheckStatus {
     uint64_t transitions = 0;
     bool has_data = false;  // at least one probe completed (for /readyz)
     std::string user_state;  // CLOUDWATCH_METRIC alarm state / RECOVERY_CONTROL on-off
+    ProbeStats probes;
 };
 
 // Forces one checker's probe results without touching the endpoint (partitions, §1.4).

@@ -73,6 +73,32 @@ bool record_outcome(CheckRuntime& check, CheckerState& checker, const ProbeOutco
     return check.measured != was_measured || !had_data;
 }
 
+namespace {
+
+// The outcome texts are Route 53's (§1.5); their wording tells the kind of failure.
+ProbeResultKind classify(const ProbeOutcome& outcome) {
+    if (outcome.ok) return ProbeResultKind::Success;
+    const std::string& s = outcome.status;
+    if (s.find("HTTP Status Code") != std::string::npos) return ProbeResultKind::HttpStatus;
+    if (s.find("timed out") != std::string::npos) return ProbeResultKind::Timeout;
+    if (s.find("refused") != std::string::npos) return ProbeResultKind::Refused;
+    if (s.find("TLS") != std::string::npos || s.find("SSL") != std::string::npos)
+        return ProbeResultKind::Tls;
+    if (s.find("DNS") != std::string::npos) return ProbeResultKind::Dns;
+    return ProbeResultKind::Other;
+}
+
+}  // namespace
+
+void record_probe_stats(CheckRuntime& check, const ProbeOutcome& outcome, double seconds) {
+    ++check.probes.by_result[static_cast<size_t>(classify(outcome))];
+    size_t bucket = 0;
+    while (bucket < std::size(kProbeDurationBounds) && seconds > kProbeDurationBounds[bucket])
+        ++bucket;
+    ++check.probes.duration_buckets[bucket];
+    check.probes.duration_seconds_sum += seconds;
+}
+
 std::string apply_user_state(CheckRuntime& check, const std::string& state) {
     const auto type = check.check.config.type;
     if (type == HealthCheckType::CLOUDWATCH_METRIC) {
@@ -158,6 +184,7 @@ CheckStatus status_of(const CheckRuntime& check,
     s.last_failure = check.last_failure;
     s.has_data = check.has_data;
     s.user_state = check.user_state;
+    s.probes = check.probes;
     if (check.check.config.type == HealthCheckType::CALCULATED) {
         auto [healthy, count] = healthy_children(check, checks, config);
         s.percentage_healthy = count ? 100.0 * healthy / count : 100.0;

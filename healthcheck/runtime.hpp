@@ -49,6 +49,7 @@ struct CheckRuntime {
     uint64_t transitions = 0;
     std::optional<Observation> last_failure;
     std::string reason;  // why `measured` last changed, for the transition log
+    ProbeStats probes;
 
     int healthy_checkers() const;
     void stop();
@@ -57,6 +58,9 @@ struct CheckRuntime {
 // Updates the checker from one probe result and the check's measured verdict (§1.4 pts 2-3).
 // Returns true if the measured verdict or has_data changed.
 bool record_outcome(CheckRuntime& check, CheckerState& checker, const ProbeOutcome& outcome);
+
+// Counts one real probe (not an injected result) for metrics.
+void record_probe_stats(CheckRuntime& check, const ProbeOutcome& outcome, double seconds);
 
 // Applies a CLOUDWATCH_METRIC / RECOVERY_CONTROL state; returns an error text or empty.
 std::string apply_user_state(CheckRuntime& check, const std::string& state);

@@ -1,6 +1,7 @@
 #include "server/metrics.hpp"
 
 #include <prometheus/metric_family.h>
+#include <limits>
 #include <prometheus/text_serializer.h>
 
 #include "server/app.hpp"
@@ -108,8 +109,32 @@ void add_health_families(App& app, std::vector<MetricFamily>& out) {
                          MetricType::Gauge);
     auto transitions = family("r53sim_health_check_transitions_total",
                               "Changes of the check's status.", MetricType::Counter);
+    auto probes = family("r53sim_health_probes_total",
+                         "Probes run by the check's virtual checkers, by result.",
+                         MetricType::Counter);
+    auto probe_duration = family("r53sim_health_probe_duration_seconds",
+                                 "Time from starting a probe to its outcome.",
+                                 MetricType::Histogram);
     for (const auto& s : statuses) {
         std::vector<ClientMetric::Label> labels{{"health_check_id", s.id}, {"type", s.type}};
+        for (size_t i = 0; i < s.probes.by_result.size(); ++i) {
+            auto with_result = labels;
+            with_result.push_back({"result", health::kProbeResultKindNames[i]});
+            probes.metric.push_back(value_metric(
+                MetricType::Counter, static_cast<double>(s.probes.by_result[i]), with_result));
+        }
+        ClientMetric h;
+        h.label = labels;
+        uint64_t cumulative = 0;
+        for (size_t i = 0; i < std::size(health::kProbeDurationBounds); ++i) {
+            cumulative += s.probes.duration_buckets[i];
+            h.histogram.bucket.push_back({cumulative, health::kProbeDurationBounds[i]});
+        }
+        cumulative += s.probes.duration_buckets.back();
+        h.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+        h.histogram.sample_count = cumulative;
+        h.histogram.sample_sum = s.probes.duration_seconds_sum;
+        probe_duration.metric.push_back(std::move(h));
         status.metric.push_back(value_metric(MetricType::Gauge, s.healthy ? 1 : 0, labels));
         percentage.metric.push_back(value_metric(MetricType::Gauge, s.percentage_healthy, labels));
         forced.metric.push_back(value_metric(MetricType::Gauge, s.forced ? 1 : 0, labels));
@@ -120,6 +145,8 @@ void add_health_families(App& app, std::vector<MetricFamily>& out) {
     out.push_back(std::move(percentage));
     out.push_back(std::move(forced));
     out.push_back(std::move(transitions));
+    out.push_back(std::move(probes));
+    out.push_back(std::move(probe_duration));
 }
 
 void add_process_families(App& app, std::vector<MetricFamily>& out) {

@@ -144,28 +144,34 @@ def test_metrics_pass_promtool_and_move(sim):
     assert metric_value(after, "r53sim_dns_queries_total", 'qtype="A"') >= q0 + 5
     assert metric_value(after, "r53sim_health_check_status", 'health_check_id="hc-primary"') == 1
     assert metric_value(after, "r53sim_build_info", "version") == 1
+    # Probes keep running between the two scrapes (every 0.2 s).
+    probes = 'health_check_id="hc-primary",type="HTTP",result="success"'
+    assert metric_value(after, "r53sim_health_probes_total", probes) > 0
+    assert metric_value(after, "r53sim_health_probe_duration_seconds_count",
+                        'health_check_id="hc-primary"') > 0
 
 
 def test_manual_clock_flips_exactly_at_the_threshold(endpoint):
-    # RequestInterval 10 s on the manual clock: each advance of 10 s is exactly one probe.
+    # RequestInterval (default 30 s, §1.2) on the manual clock: each advance of 30 s is exactly
+    # one probe.
     cfg = CONFIG.format(port=endpoint.port, extra_records="").replace("interval: 0.2s, ", "")
     cfg += "local: {fleet: {single_checker: true}}\n"
     with R53Sim(cfg, args=["--manual-clock"]) as s:
         endpoint.set_down(True)
         try:
             # FailureThreshold 2 (§1.4 point 2): one failed probe changes nothing, the second flips.
-            s.admin("POST", "/v1/clock/advance", {"seconds": 10})
+            s.admin("POST", "/v1/clock/advance", {"seconds": 30})
             first = s.admin("GET", "/v1/health-checks/hc-primary")[1]
             steps = 1
             while first["status"] == "healthy" and steps < 5:
                 if first["observations"] and first["observations"][0]["consecutive_failures"] >= 1:
                     break
-                s.admin("POST", "/v1/clock/advance", {"seconds": 10})
+                s.admin("POST", "/v1/clock/advance", {"seconds": 30})
                 first = s.admin("GET", "/v1/health-checks/hc-primary")[1]
                 steps += 1
             assert first["status"] == "healthy"
             assert first["observations"][0]["consecutive_failures"] == 1
-            s.admin("POST", "/v1/clock/advance", {"seconds": 10})
+            s.admin("POST", "/v1/clock/advance", {"seconds": 30})
             assert s.admin("GET", "/v1/health-checks/hc-primary")[1]["status"] == "unhealthy"
             assert s.answer("app.example.com") == ["192.0.2.2"]
         finally:
