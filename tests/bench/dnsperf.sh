@@ -59,6 +59,20 @@ hosted_zones:
       - {Name: example.com, Type: MX, TTL: 300, ResourceRecords: [{Value: 10 mail.example.com.}]}
       - {Name: txt.example.com, Type: TXT, TTL: 300, ResourceRecords: [{Value: '"hello world"'}]}
 YAML
+# The same zone plus a failover pair whose answer depends on live health at every query.
+{ cat "$work/r53sim.yaml"; cat <<YAML
+      - {Name: app.example.com, Type: A, SetIdentifier: primary, Failover: PRIMARY, HealthCheckId: hc-primary, TTL: 60, ResourceRecords: [{Value: 192.0.2.10}]}
+      - {Name: app.example.com, Type: A, SetIdentifier: secondary, Failover: SECONDARY, HealthCheckId: hc-secondary, TTL: 60, ResourceRecords: [{Value: 192.0.2.20}]}
+health_checks:
+  hc-primary:
+    HealthCheckConfig: {Type: CLOUDWATCH_METRIC, AlarmIdentifier: {Region: us-east-1, Name: primary}, InsufficientDataHealthStatus: Healthy}
+    local: {state: OK}
+  hc-secondary:
+    HealthCheckConfig: {Type: CLOUDWATCH_METRIC, AlarmIdentifier: {Region: us-east-1, Name: secondary}, InsufficientDataHealthStatus: Healthy}
+    local: {state: OK}
+YAML
+} > "$work/r53sim-failover.yaml"
+echo "app.example.com A" > "$work/queries-failover.txt"
 # A mix of positive answers, NODATA and NXDOMAIN.
 cat > "$work/queries.txt" <<QUERIES
 www.example.com A
@@ -82,11 +96,11 @@ cpu_ticks() {
     echo "$total"
 }
 
-# run_dnsperf NAME PORT PID: prints "NAME qps cpu_us_per_query"
+# run_dnsperf NAME PORT PID [QUERIES]: prints "NAME qps cpu_us_per_query"
 run_dnsperf() {
-    local name=$1 port=$2 pid=$3 before after qps completed
+    local name=$1 port=$2 pid=$3 queries=${4:-$work/queries.txt} before after qps completed
     before=$(cpu_ticks "$pid")
-    taskset -c "$client_core" dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$duration" \
+    taskset -c "$client_core" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$duration" \
         -c 4 -q 200 > "$work/$name.out" 2>&1
     after=$(cpu_ticks "$pid")
     qps=$(awk '/Queries per second/ {print $4}' "$work/$name.out")
@@ -129,17 +143,29 @@ done
 nsd_line=$(run_dnsperf nsd "$nsd_port" "$nsd_pid")
 kill "$nsd_pid"; wait "$nsd_pid" 2>/dev/null || true
 
-# r53sim, pinned.
-taskset -c "$server_core" "$binary" serve -c "$work/r53sim.yaml" --dns 127.0.0.1:0 --admin 127.0.0.1:0 \
-    --ready-file "$work/ready.json" > "$work/r53sim.log" 2>&1 &
-sim_pid=$!
-pids+=("$sim_pid")
-for _ in $(seq 200); do [ -s "$work/ready.json" ] && break; sleep 0.05; done
-[ -s "$work/ready.json" ] || { cat "$work/r53sim.log" >&2; exit 1; }
-sim_port=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dns"].rsplit(":",1)[1])' "$work/ready.json")
+# start_r53sim CONFIG: starts r53sim pinned, sets sim_pid and sim_port.
+start_r53sim() {
+    rm -f "$work/ready.json"
+    taskset -c "$server_core" "$binary" serve -c "$1" --dns 127.0.0.1:0 --admin 127.0.0.1:0 \
+        --ready-file "$work/ready.json" > "$work/r53sim.log" 2>&1 &
+    sim_pid=$!
+    pids+=("$sim_pid")
+    for _ in $(seq 200); do [ -s "$work/ready.json" ] && break; sleep 0.05; done
+    [ -s "$work/ready.json" ] || { cat "$work/r53sim.log" >&2; exit 1; }
+    sim_port=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dns"].rsplit(":",1)[1])' "$work/ready.json")
+}
+
+# r53sim on the failover record: the routing core reads live health on every query.
+start_r53sim "$work/r53sim-failover.yaml"
+failover_line=$(run_dnsperf r53sim-failover "$sim_port" "$sim_pid" "$work/queries-failover.txt")
+kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
+
+# r53sim on the static mix, as NSD was.
+start_r53sim "$work/r53sim.yaml"
 sim_line=$(run_dnsperf r53sim "$sim_port" "$sim_pid")
 
 echo "$nsd_line"
+echo "$failover_line"
 echo "$sim_line"
 nsd_qps=$(echo "$nsd_line" | awk '{print $3}')
 sim_qps=$(echo "$sim_line" | awk '{print $3}')
