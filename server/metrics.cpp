@@ -39,6 +39,24 @@ ClientMetric value_metric(MetricType type, double v,
     return m;
 }
 
+// A Prometheus histogram from non-cumulative buckets whose last slot is above every bound.
+template <typename Buckets, typename Bounds>
+ClientMetric histogram_metric(const Buckets& buckets, const Bounds& bounds, double sum,
+                              std::vector<ClientMetric::Label> labels = {}) {
+    ClientMetric h;
+    h.label = std::move(labels);
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < std::size(bounds); ++i) {
+        cumulative += buckets[i];
+        h.histogram.bucket.push_back({cumulative, static_cast<double>(bounds[i])});
+    }
+    cumulative += buckets[std::size(bounds)];
+    h.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+    h.histogram.sample_count = cumulative;
+    h.histogram.sample_sum = sum;
+    return h;
+}
+
 void add_query_families(std::vector<MetricFamily>& out) {
     const auto q = sum_query_counters();
     auto by_type = family("r53sim_dns_queries_total", "DNS queries answered, by query type.",
@@ -69,17 +87,8 @@ void add_query_families(std::vector<MetricFamily>& out) {
     auto latency = family("r53sim_dns_response_duration_seconds",
                           "Time from receiving a query to handing its response to the kernel.",
                           MetricType::Histogram);
-    ClientMetric h;
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < kLatencyBucketBounds.size(); ++i) {
-        cumulative += q.latency_buckets[i];
-        h.histogram.bucket.push_back({cumulative, kLatencyBucketBounds[i]});
-    }
-    cumulative += q.latency_buckets.back();
-    h.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
-    h.histogram.sample_count = cumulative;
-    h.histogram.sample_sum = static_cast<double>(q.latency_sum_ns) / 1e9;
-    latency.metric.push_back(std::move(h));
+    latency.metric.push_back(histogram_metric(q.latency_buckets, kLatencyBucketBounds,
+                                              static_cast<double>(q.latency_sum_ns) / 1e9));
     out.push_back(std::move(latency));
 
     auto simple = [&](const char* name, const char* help, uint64_t v) {
@@ -123,18 +132,9 @@ void add_health_families(App& app, std::vector<MetricFamily>& out) {
             probes.metric.push_back(value_metric(
                 MetricType::Counter, static_cast<double>(s.probes.by_result[i]), with_result));
         }
-        ClientMetric h;
-        h.label = labels;
-        uint64_t cumulative = 0;
-        for (size_t i = 0; i < std::size(health::kProbeDurationBounds); ++i) {
-            cumulative += s.probes.duration_buckets[i];
-            h.histogram.bucket.push_back({cumulative, health::kProbeDurationBounds[i]});
-        }
-        cumulative += s.probes.duration_buckets.back();
-        h.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
-        h.histogram.sample_count = cumulative;
-        h.histogram.sample_sum = s.probes.duration_seconds_sum;
-        probe_duration.metric.push_back(std::move(h));
+        probe_duration.metric.push_back(histogram_metric(s.probes.duration_buckets,
+                                                         health::kProbeDurationBounds,
+                                                         s.probes.duration_seconds_sum, labels));
         status.metric.push_back(value_metric(MetricType::Gauge, s.healthy ? 1 : 0, labels));
         percentage.metric.push_back(value_metric(MetricType::Gauge, s.percentage_healthy, labels));
         forced.metric.push_back(value_metric(MetricType::Gauge, s.forced ? 1 : 0, labels));
