@@ -21,6 +21,10 @@ void Sleeper::cancel() {
     timer_.cancel();
 }
 
+void Sleeper::finish() {
+    clock_.forget(*this);
+}
+
 asio::awaitable<bool> RealClock::sleep(Sleeper& sleeper, Duration d) {
     sleeper.timer_.expires_after(d);
     auto [ec] = co_await sleeper.timer_.async_wait(use_tuple);
@@ -42,8 +46,10 @@ void ManualClock::forget(Sleeper& sleeper) {
 }
 
 asio::awaitable<bool> ManualClock::sleep(Sleeper& sleeper, Duration d) {
+    // A busy sleeper counts from the instant it was due: its work took no manual time.
+    const Duration from = sleeper.woken_ ? sleeper.due_at_ : now_;
     release(sleeper);
-    sleeper.entry_ = due_.emplace(now_ + d, &sleeper);
+    sleeper.entry_ = due_.emplace(from + d, &sleeper);
     sleeper.registered_ = true;
     sleeper.timer_.expires_at(asio::steady_timer::time_point::max());
     co_await sleeper.timer_.async_wait(use_tuple);
@@ -71,6 +77,7 @@ asio::awaitable<void> ManualClock::advance(Duration by, const bool& stopping) {
             due_.erase(due_.begin());
             sleeper->registered_ = false;
             sleeper->woken_ = true;
+            sleeper->due_at_ = now_;
             ++busy_;
             sleeper->timer_.cancel();
         }

@@ -24,6 +24,8 @@ class Sleeper {
     Sleeper& operator=(const Sleeper&) = delete;
 
     void cancel();  // the pending sleep returns false
+    // The owner will not sleep again (its loop ended): the manual clock stops waiting for it.
+    void finish();
     Clock& clock() const { return clock_; }
 
   private:
@@ -33,6 +35,7 @@ class Sleeper {
     Clock& clock_;
     bool registered_ = false;  // manual clock: waiting in the due list
     bool woken_ = false;       // manual clock: woken and busy until it sleeps again
+    Duration due_at_{};        // manual clock: the instant it was last due
     std::multimap<Duration, Sleeper*>::iterator entry_;
 };
 
@@ -55,8 +58,18 @@ class RealClock final : public Clock {
     boost::asio::awaitable<bool> sleep(Sleeper& sleeper, Duration d) override;
 };
 
-// Time moves only through advance(). Sleepers woken by it count as busy until they sleep again
-// (or die), and advance() waits for them, so everything due in the span happens in order.
+// Time moves only through advance(). The contract, which tests and the README rely on:
+// - Manual time starts at 0. A sleep of d registered at manual time t is due at t + d; a checker
+//   whose first sleep is interval x start_fraction, registered when it starts (time 0 for the
+//   first config), first probes at start + start_fraction x interval.
+// - advance(by) wakes, in time order, every sleeper due at or before now + by, the target itself
+//   included; so a sleep due at the current time (a first probe at 0) runs on the next advance,
+//   advance(0) included.
+// - A woken sleeper is busy until it sleeps again, finishes or dies, and advance() returns only
+//   when nothing is busy: every probe due in the span has completed. Manual time does not pass
+//   while a sleeper is busy, and its next sleep counts from the instant it was due, so a checker
+//   probes exactly every interval (no jitter): from time 0, k advances of one interval each run
+//   k + 1 probes of a checker whose first probe is due at 0, one per advance after the first.
 class ManualClock final : public Clock {
   public:
     bool manual() const override { return true; }

@@ -159,6 +159,12 @@ struct Engine::Impl {
     asio::awaitable<void> run_checker(RuntimePtr check, std::shared_ptr<CheckerState> checker) {
         co_await asio::this_coro::throw_if_cancelled(false);
         Clock& my_clock = checker->sleeper->clock();
+        // However the loop ends (stop, reload, exception), a manual advance() must not wait
+        // for this checker any more.
+        struct Finish {
+            Sleeper& sleeper;
+            ~Finish() { sleeper.finish(); }
+        } finish{*checker->sleeper};
         Duration first =
             std::chrono::duration_cast<Duration>(check->interval * checker->slot.start_fraction);
         if (!co_await my_clock.sleep(*checker->sleeper, first)) co_return;
@@ -178,9 +184,10 @@ struct Engine::Impl {
             if (!checker->alive || stopping) break;
             if (record_outcome(*check, *checker, outcome)) changed(check.get());
             // §1.4 pt 1: the next request one interval after the response; no jitter when the
-            // fleet is seeded (§8 pt 32).
+            // fleet is seeded (§8 pt 32) or on the manual clock, where each advance of one
+            // interval must run exactly one probe (clock.hpp).
             Duration next = check->interval;
-            if (!fleet_settings->seed) {
+            if (!fleet_settings->seed && !my_clock.manual()) {
                 std::uniform_real_distribution<double> jitter(0.95, 1.05);
                 next = std::chrono::duration_cast<Duration>(next * jitter(rng));
             }

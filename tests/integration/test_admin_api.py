@@ -152,30 +152,39 @@ def test_metrics_pass_promtool_and_move(sim):
 
 
 def test_manual_clock_flips_exactly_at_the_threshold(endpoint):
-    # RequestInterval (default 30 s, §1.2) on the manual clock: each advance of 30 s is exactly
-    # one probe.
+    # RequestInterval (default 30 s, §1.2) on the manual clock: the single checker's first probe
+    # is due at time 0 and runs on the first advance (advance 0 included); each later one is due
+    # exactly one interval after the previous (healthcheck/clock.hpp).
     cfg = CONFIG.format(port=endpoint.port, extra_records="").replace("interval: 0.2s, ", "")
+    # The secondary probes its own endpoint, which stays up: failover needs a healthy secondary.
+    standby = Endpoint("standby")
+    head, tail = cfg.split("  hc-secondary:")
+    cfg = head + "  hc-secondary:" + tail.replace(f"Port: {endpoint.port}", f"Port: {standby.port}")
     cfg += "local: {fleet: {single_checker: true}}\n"
     with R53Sim(cfg, args=["--manual-clock"]) as s:
         endpoint.set_down(True)
         try:
             # FailureThreshold 2 (§1.4 point 2): one failed probe changes nothing, the second flips.
-            s.admin("POST", "/v1/clock/advance", {"seconds": 30})
+            assert s.admin("POST", "/v1/clock/advance", {"seconds": 0})[0] == 200
             first = s.admin("GET", "/v1/health-checks/hc-primary")[1]
-            steps = 1
-            while first["status"] == "healthy" and steps < 5:
-                if first["observations"] and first["observations"][0]["consecutive_failures"] >= 1:
-                    break
-                s.admin("POST", "/v1/clock/advance", {"seconds": 30})
-                first = s.admin("GET", "/v1/health-checks/hc-primary")[1]
-                steps += 1
             assert first["status"] == "healthy"
             assert first["observations"][0]["consecutive_failures"] == 1
-            s.admin("POST", "/v1/clock/advance", {"seconds": 30})
-            assert s.admin("GET", "/v1/health-checks/hc-primary")[1]["status"] == "unhealthy"
+            assert s.answer("app.example.com") == ["192.0.2.1"]
+            assert s.admin("POST", "/v1/clock/advance", {"seconds": 30})[0] == 200
+            second = s.admin("GET", "/v1/health-checks/hc-primary")[1]
+            assert second["status"] == "unhealthy"
+            assert second["observations"][0]["consecutive_failures"] == 2
             assert s.answer("app.example.com") == ["192.0.2.2"]
+            # Exactly one probe per interval from then on.
+            assert s.admin("POST", "/v1/clock/advance", {"seconds": 30})[0] == 200
+            third = s.admin("GET", "/v1/health-checks/hc-primary")[1]
+            assert third["observations"][0]["consecutive_failures"] == 3
+            standby_status = s.admin("GET", "/v1/health-checks/hc-secondary")[1]
+            assert standby_status["status"] == "healthy"
+            assert standby_status["observations"][0]["consecutive_successes"] == 3
         finally:
             endpoint.set_down(False)
+            standby.stop()
 
 
 def test_reload_under_load_loses_nothing_and_bad_config_changes_nothing(endpoint):
