@@ -38,9 +38,13 @@ ProbeOutcome classify_http_response(std::string_view bytes, const HttpResponseOp
 
     size_t used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
     if (ec == http::error::need_more) {
-        ec = {};
-        parser.put_eof(ec);
-        if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
+        // put_eof requires bytes to have been seen; nothing at all is a closed connection too.
+        ec = http::error::partial_message;
+        if (parser.got_some()) {
+            ec = {};
+            parser.put_eof(ec);
+            if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
+        }
     }
     if (ec) return parse_failure(ec, ip, false);
     if (!parser.is_header_done()) return parse_failure(http::error::partial_message, ip, false);
