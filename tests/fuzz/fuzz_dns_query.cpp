@@ -34,7 +34,8 @@ hosted_zones:
       - {Name: example.com, Type: TXT, TTL: 300, ResourceRecords: [{Value: '"v=spf1 -all"'}]}
       - {Name: "*.wild.example.com", Type: A, TTL: 300, ResourceRecords: [{Value: 192.0.2.99}]}
       - {Name: alias.example.com, Type: A,
-         AliasTarget: {HostedZoneId: self, DNSName: w.example.com, EvaluateTargetHealth: true}}
+         AliasTarget: {HostedZoneId: ZUYGAUWRYSQ3JGH5N9EHG, DNSName: w.example.com,
+                       EvaluateTargetHealth: true}}
       - {Name: geo.example.com, Type: A, SetIdentifier: eu, GeoLocation: {ContinentCode: EU},
          TTL: 60, ResourceRecords: [{Value: 192.0.2.30}]}
       - {Name: geo.example.com, Type: A, SetIdentifier: any, GeoLocation: {CountryCode: "*"},
@@ -50,6 +51,8 @@ struct Fixture {
 
     Fixture() {
         auto loaded = config::load_config_text(kZone, "fuzz-zone.yaml");
+        for (const auto& d : loaded.diagnostics)
+            std::fprintf(stderr, "%s\n", config::format(d).c_str());
         FUZZ_CHECK(loaded.config);
         config::Diagnostics diagnostics;
         auto zones = resolver::ZoneSet::build(*loaded.config, diagnostics);
