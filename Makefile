@@ -12,7 +12,11 @@ TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-
   python3-pytest procps iproute2 curl python3-yaml dpkg-dev file
 ALL_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
-.PHONY: all deps build run test test-sanitize bench clean format package image compose-up
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := dns_query config_yaml change_batch http_response admin_request
+
+.PHONY: all deps build run test test-sanitize bench fuzz soak clean format package image compose-up
 
 all: build
 
@@ -49,6 +53,24 @@ image:
 
 compose-up:
 	docker compose -f docker/compose.yaml up -d --build
+
+# libFuzzer (clang) on every target for FUZZ_SECONDS each; new inputs go to $(FUZZ_DIR)/corpus/,
+# crashes to $(FUZZ_DIR)/artifacts/<target>/ (copy them into tests/fuzz/corpus/<target>/).
+fuzz: deps
+	@ALL="clang libclang-rt-14-dev" sh .ci/install-deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DR53SIM_FUZZ=ON -DR53SIM_WERROR=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
+	  $(FUZZ_DIR)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
+	    $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
+
+# Ten minutes of dnsperf against a failover record while health flips and the config reloads.
+soak: build
+	R53SIM_BINARY=$(BUILD_DIR)/server/r53sim bash tests/soak/soak.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-sanitize
