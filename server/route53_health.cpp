@@ -234,17 +234,9 @@ HttpResponse list_checks(Request& rq) {
     auto limit = max_items(rq, 100, 1000, error);
     if (!limit) return error;
     auto checks = rq.app.route53().view().checks();
-    auto marker = rq.query("marker");
-    size_t i = 0;
-    if (marker)
-        while (i < checks.size() && checks[i].check.id < *marker) ++i;
-    json::array out;
-    for (; i < checks.size() && out.size() < *limit; ++i)
-        out.push_back(health_check_json(checks[i]));
-    json::object body{{"HealthChecks", std::move(out)}, {"Marker", marker.value_or("")}};
-    body["IsTruncated"] = i < checks.size();
-    if (i < checks.size()) body["NextMarker"] = checks[i].check.id;
-    body["MaxItems"] = std::to_string(*limit);
+    auto body = marker_page(
+        rq, checks, *limit, "HealthChecks", [](const auto& c) { return c.check.id; },
+        [](const auto& c) { return health_check_json(c); });
     return xml_reply(http::status::ok, "ListHealthChecksResponse", body, rq.version());
 }
 

@@ -56,6 +56,24 @@ boost::json::value node_json(const YAML::Node& node);
 std::optional<size_t> max_items(const Request& rq, size_t fallback, size_t cap,
                                 HttpResponse& error);
 
+// Route 53's marker paging over items sorted by id: the page starts at the first id not below
+// ?marker; the reply body holds `list_name`, Marker, IsTruncated, NextMarker and MaxItems.
+template <typename Item, typename IdOf, typename ToJson>
+boost::json::object marker_page(const Request& rq, const std::vector<Item>& items, size_t limit,
+                                const char* list_name, IdOf id_of, ToJson to_json) {
+    auto marker = rq.query("marker");
+    size_t i = 0;
+    if (marker)
+        while (i < items.size() && id_of(items[i]) < *marker) ++i;
+    boost::json::array out;
+    for (; i < items.size() && out.size() < limit; ++i) out.push_back(to_json(items[i]));
+    boost::json::object body{{list_name, std::move(out)}, {"Marker", marker.value_or("")}};
+    body["IsTruncated"] = i < items.size();
+    if (i < items.size()) body["NextMarker"] = id_of(items[i]);
+    body["MaxItems"] = std::to_string(limit);
+    return body;
+}
+
 HttpResponse unknown_operation(const Request& rq);
 // The hosted zone's JSON in ListHostedZones/GetHostedZone, and its DelegationSet.
 boost::json::object hosted_zone_json(const ZoneEntry& z);

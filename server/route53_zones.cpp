@@ -132,16 +132,9 @@ HttpResponse list_zones(Request& rq) {
     auto limit = max_items(rq, 100, 100, error);
     if (!limit) return error;
     auto zones = rq.app.route53().view().zones();
-    auto marker = rq.query("marker");
-    size_t i = 0;
-    if (marker)
-        while (i < zones.size() && zones[i].zone.id < *marker) ++i;
-    json::array out;
-    for (; i < zones.size() && out.size() < *limit; ++i) out.push_back(hosted_zone_json(zones[i]));
-    json::object body{{"HostedZones", std::move(out)}, {"Marker", marker.value_or("")}};
-    body["IsTruncated"] = i < zones.size();
-    if (i < zones.size()) body["NextMarker"] = zones[i].zone.id;
-    body["MaxItems"] = std::to_string(*limit);
+    auto body = marker_page(
+        rq, zones, *limit, "HostedZones", [](const auto& z) { return z.zone.id; },
+        [](const auto& z) { return hosted_zone_json(z); });
     return xml_reply(http::status::ok, "ListHostedZonesResponse", body, rq.version());
 }
 

@@ -177,6 +177,20 @@ def test_list_hosted_zones_by_name_pages(world, zone_id):
     assert len(ids) == len(set(ids)) == client.get_hosted_zone_count()["HostedZoneCount"]
 
 
+def test_list_health_checks_pages_by_marker(world):
+    client = world["client"]
+    for i in range(5):
+        client.create_health_check(CallerReference=f"paging-check-{i}", HealthCheckConfig={
+            "Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9, "Regions": ["us-east-1", "us-west-2", "eu-west-1"]})
+    first = client.list_health_checks(MaxItems="2")
+    assert len(first["HealthChecks"]) == 2 and first["IsTruncated"]
+    assert first["NextMarker"] == sorted(c["Id"] for c in client.list_health_checks()["HealthChecks"])[2]
+    ids = [c["Id"] for p in client.get_paginator("list_health_checks").paginate(
+        PaginationConfig={"PageSize": 2}) for c in p["HealthChecks"]]
+    assert ids == sorted(ids)
+    assert len(ids) == len(set(ids)) == client.get_health_check_count()["HealthCheckCount"]
+
+
 def test_changes_stay_pending_for_the_configured_delay(monkeypatch):
     monkeypatch.setenv("R53SIM_CHANGE_INSYNC_DELAY", "1.5")
     sim = R53Sim(CONFIG)
