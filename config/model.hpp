@@ -57,7 +57,7 @@ struct HealthCheckConfig {
     bool disabled = false;
     std::optional<int> health_threshold;
     std::vector<std::string> child_health_checks;
-    bool enable_sni = false;  // defaulted to true for HTTPS* when omitted
+    bool enable_sni = false;           // defaulted to true for HTTPS* when omitted
     std::vector<std::string> regions;  // defaulted to all 8 checker regions
     std::optional<AlarmIdentifier> alarm_identifier;
     std::optional<InsufficientDataHealthStatus> insufficient_data_health_status;
@@ -146,12 +146,21 @@ struct ResourceRecordSet {
     bool same_content(const ResourceRecordSet& o) const;  // every AWS field, ignoring `where`
 };
 
-enum class RoutingPolicy { Simple, Weighted, Latency, Failover, Geolocation, MultiValue, Geoproximity, IpBased };
+enum class RoutingPolicy {
+    Simple,
+    Weighted,
+    Latency,
+    Failover,
+    Geolocation,
+    MultiValue,
+    Geoproximity,
+    IpBased
+};
 RoutingPolicy policy_of(const ResourceRecordSet&);
 
 struct HostedZone {
-    std::string id;    // bare id, e.g. "Z1XXXXXXXXXXXXXX"
-    std::string name;  // absolute, lower-case, with trailing dot
+    std::string id;                              // bare id, e.g. "Z1XXXXXXXXXXXXXX"
+    std::string name;                            // absolute, lower-case, with trailing dot
     std::vector<ResourceRecordSet> record_sets;  // includes the apex SOA and NS (defaulted)
     SourceLocation where;
 };
@@ -171,8 +180,8 @@ struct AwsAliasTarget {
 
 // "Where a production host:port is really reached locally", like curl's --resolve.
 struct EndpointMapping {
-    std::string host;  // lower-case, without trailing dot
-    int port = 0;      // 0 = any port
+    std::string host;     // lower-case, without trailing dot
+    int port = 0;         // 0 = any port
     std::string address;  // IP to connect to
     int local_port = 0;   // 0 = same port
     SourceLocation where;
@@ -203,8 +212,8 @@ struct ClockSettings {
 };
 
 struct FleetSettings {
-    int checkers_per_region = 2;  // semantics §8 point 7
-    bool single_checker = false;  // one checker in all, for simple local setups
+    int checkers_per_region = 2;   // semantics §8 point 7
+    bool single_checker = false;   // one checker in all, for simple local setups
     std::optional<uint64_t> seed;  // fixed checker schedules, no jitter
 };
 

@@ -179,7 +179,8 @@ struct Engine::Impl {
                 outcome = co_await prober.probe(check->plan, std::move(endpoints));
                 record_probe_stats(
                     *check, outcome,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count());
             }
             if (!checker->alive || stopping) break;
             if (record_outcome(*check, *checker, outcome)) changed(check.get());

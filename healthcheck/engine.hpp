@@ -20,7 +20,8 @@ namespace r53::health {
 struct Observation {
     std::string region;
     int checker = 0;  // index within the region
-    std::string checker_ip;  // a stand-in address per virtual checker, as GetHealthCheckStatus shows
+    std::string
+        checker_ip;      // a stand-in address per virtual checker, as GetHealthCheckStatus shows
     std::string status;  // "Success: HTTP Status Code 200, OK" / "Failure: Connection timed out..."
     std::chrono::system_clock::time_point checked_at{};
     bool healthy = true;  // this checker's verdict after its own FailureThreshold hysteresis
@@ -30,9 +31,18 @@ struct Observation {
 };
 
 // Probe results of one check since it started, for metrics.
-enum class ProbeResultKind : uint8_t { Success, HttpStatus, Timeout, Refused, Tls, Dns, Other, Count };
-inline constexpr const char* kProbeResultKindNames[] = {"success", "http_status", "timeout",
-                                                         "refused", "tls",        "dns", "other"};
+enum class ProbeResultKind : uint8_t {
+    Success,
+    HttpStatus,
+    Timeout,
+    Refused,
+    Tls,
+    Dns,
+    Other,
+    Count
+};
+inline constexpr const char* kProbeResultKindNames[] = {
+    "success", "http_status", "timeout", "refused", "tls", "dns", "other"};
 inline constexpr double kProbeDurationBounds[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 4, 10};
 
 struct ProbeStats {
@@ -45,15 +55,15 @@ struct ProbeStats {
 
 struct CheckStatus {
     std::string id;
-    std::string type;          // "HTTPS", ...
-    bool healthy = true;       // final verdict as DNS sees it
+    std::string type;              // "HTTPS", ...
+    bool healthy = true;           // final verdict as DNS sees it
     bool measured_healthy = true;  // before Disabled/Inverted/override
     std::optional<bool> forced;    // set by an override
     double percentage_healthy = 100.0;
     std::vector<Observation> observations;
     std::optional<Observation> last_failure;
     uint64_t transitions = 0;
-    bool has_data = false;  // at least one probe completed (for /readyz)
+    bool has_data = false;   // at least one probe completed (for /readyz)
     std::string user_state;  // CLOUDWATCH_METRIC alarm state / RECOVERY_CONTROL on-off
     ProbeStats probes;
 };
@@ -67,7 +77,7 @@ struct EngineOptions {
 };
 
 class Engine {
-public:
+  public:
     using Publish = std::function<void(HealthTablePtr)>;
     using TransitionLog = std::function<void(const std::string& line)>;
 
@@ -104,7 +114,7 @@ public:
     // Monotonic count of published verdict changes; lets waiters poll cheaply.
     uint64_t version() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -12,7 +12,7 @@ inline constexpr uint32_t kNoHealthCheck = UINT32_MAX;  // a record without Heal
 
 struct HealthTable {
     uint64_t config_generation = 0;  // the Config layout these slots belong to
-    std::vector<uint8_t> healthy;     // final verdict (after Disabled, Inverted, overrides)
+    std::vector<uint8_t> healthy;    // final verdict (after Disabled, Inverted, overrides)
 
     // No health check = always healthy (semantics §2.2).
     bool is_healthy(uint32_t index) const noexcept {

@@ -9,16 +9,23 @@ namespace r53::resolver {
 
 struct RRset;  // zone_set.hpp
 
-enum class Rcode : uint8_t { NoError = 0, FormErr = 1, ServFail = 2, NxDomain = 3, NotImp = 4, Refused = 5 };
+enum class Rcode : uint8_t {
+    NoError = 0,
+    FormErr = 1,
+    ServFail = 2,
+    NxDomain = 3,
+    NotImp = 4,
+    Refused = 5
+};
 
 struct AnswerEntry {
     const RRset* rrset = nullptr;
     // Owner to write: nullptr = the question name as sent (answers, wildcard synthesis);
     // otherwise a lower-case wire name (SOA/NS owner, additional targets).
     const uint8_t* owner = nullptr;
-    uint32_t ttl = 0;        // TTL to write (alias answers carry the target's TTL, §3)
-    uint16_t rotate = 0;     // start the values at this index: Route 53 returns them in random order
-    uint16_t first = 0;      // subset of the RRset's records, [first, first + count)
+    uint32_t ttl = 0;     // TTL to write (alias answers carry the target's TTL, §3)
+    uint16_t rotate = 0;  // start the values at this index: Route 53 returns them in random order
+    uint16_t first = 0;   // subset of the RRset's records, [first, first + count)
     uint16_t count = 0;
     uint16_t type_override = 0;  // non-zero: write this type (unused for now)
 };

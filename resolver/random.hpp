@@ -6,7 +6,7 @@
 namespace r53::resolver {
 
 class Random {
-public:
+  public:
     explicit Random(uint64_t seed = 0x9E3779B97F4A7C15ull) noexcept : state_(seed) {}
     uint64_t next() noexcept {  // splitmix64
         uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
@@ -17,7 +17,7 @@ public:
     // Uniform in [0, bound); bound > 0.
     uint64_t below(uint64_t bound) noexcept { return next() % bound; }
 
-private:
+  private:
     uint64_t state_;
 };
 

@@ -31,7 +31,7 @@ struct RRset {
 };
 
 class ZoneSet {
-public:
+  public:
     // Compiles every hosted zone of `config`. Problems the validator could not see are appended
     // to `diagnostics`; the result is null if any of them is an error.
     static std::shared_ptr<const ZoneSet> build(const config::Config& config,
@@ -41,7 +41,7 @@ public:
     const Impl& impl() const noexcept { return *impl_; }
     ~ZoneSet();
 
-private:
+  private:
     ZoneSet();
     std::unique_ptr<Impl> impl_;
 };

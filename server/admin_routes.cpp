@@ -43,8 +43,8 @@ json::object check_json(const health::CheckStatus& s, bool with_observations) {
                    {"transitions", s.transitions},
                    {"has_data", s.has_data}};
     if (!s.user_state.empty()) o["state"] = s.user_state;
-    o["last_failure"] = s.last_failure ? json::value(observation_json(*s.last_failure))
-                                       : json::value(nullptr);
+    o["last_failure"] =
+        s.last_failure ? json::value(observation_json(*s.last_failure)) : json::value(nullptr);
     if (with_observations) {
         json::array obs;
         for (const auto& ob : s.observations) obs.push_back(observation_json(ob));
@@ -61,10 +61,14 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) 
     if (ec != std::errc() || value < 0) return std::nullopt;
     std::string_view unit(end, text.data() + text.size() - end);
     double ms;
-    if (unit.empty() || unit == "s") ms = value * 1000;
-    else if (unit == "ms") ms = value;
-    else if (unit == "m") ms = value * 60000;
-    else return std::nullopt;
+    if (unit.empty() || unit == "s")
+        ms = value * 1000;
+    else if (unit == "ms")
+        ms = value;
+    else if (unit == "m")
+        ms = value * 60000;
+    else
+        return std::nullopt;
     // A day at most: larger values would overflow the integer conversion and the deadline.
     if (!(ms <= 86'400'000.0)) return std::nullopt;
     return std::chrono::milliseconds(static_cast<int64_t>(ms));
@@ -97,8 +101,7 @@ HttpResponse handle_override(App& app, const RouteRequest& r, const std::string&
     if (!body || !body->is_object())
         return json_error(status::bad_request, "BadJson", "body must be a JSON object");
     auto* st = body->as_object().if_contains("status");
-    if (!st || !st->is_string() ||
-        (st->as_string() != "healthy" && st->as_string() != "unhealthy"))
+    if (!st || !st->is_string() || (st->as_string() != "healthy" && st->as_string() != "unhealthy"))
         return json_error(status::bad_request, "BadStatus",
                           "\"status\" must be \"healthy\" or \"unhealthy\"");
     bool healthy = st->as_string() == "healthy";
@@ -134,12 +137,16 @@ HttpResponse handle_inject(App& app, const RouteRequest& r, const std::string& i
             return json_error(status::bad_request, "BadJson", "body must be a JSON object");
         const auto& o = body->as_object();
         if (auto* v = o.if_contains("region"); v && v->is_string()) region = v->as_string();
-        if (auto* v = o.if_contains("checker"); v && v->is_int64()) checker = static_cast<int>(v->as_int64());
+        if (auto* v = o.if_contains("checker"); v && v->is_int64())
+            checker = static_cast<int>(v->as_int64());
         auto* res = o.if_contains("result");
         std::string text = res && res->is_string() ? std::string(res->as_string()) : "";
-        if (text == "healthy") result = health::InjectedResult::Healthy;
-        else if (text == "unhealthy") result = health::InjectedResult::Unhealthy;
-        else if (text == "timeout") result = health::InjectedResult::Timeout;
+        if (text == "healthy")
+            result = health::InjectedResult::Healthy;
+        else if (text == "unhealthy")
+            result = health::InjectedResult::Unhealthy;
+        else if (text == "timeout")
+            result = health::InjectedResult::Timeout;
         else
             return json_error(status::bad_request, "BadResult",
                               "\"result\" must be healthy, unhealthy or timeout");
@@ -167,7 +174,9 @@ asio::awaitable<HttpResponse> handle_wait(App& app, const RouteRequest& r) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (;;) {
         auto s = app.engine().status(check->second);
-        if (!s) co_return json_error(status::not_found, "NoSuchHealthCheck", "no health check " + check->second);
+        if (!s)
+            co_return json_error(status::not_found, "NoSuchHealthCheck",
+                                 "no health check " + check->second);
         if (s->healthy == want_healthy) co_return json_response(status::ok, check_json(*s, false));
         if (std::chrono::steady_clock::now() >= deadline) {
             json::object o = check_json(*s, false);
@@ -208,7 +217,8 @@ HttpResponse handle_reload(App& app) {
     auto out = app.reload();
     json::array errors, warnings;
     for (const auto& d : out.diagnostics)
-        (d.severity == config::Severity::Error ? errors : warnings).push_back(json::string(config::format(d)));
+        (d.severity == config::Severity::Error ? errors : warnings)
+            .push_back(json::string(config::format(d)));
     json::object body{{"ok", out.ok}, {"errors", errors}, {"warnings", warnings}};
     if (out.ok) body["generation"] = out.config_generation;
     return json_response(out.ok ? status::ok : status::unprocessable_entity, body);
@@ -245,7 +255,8 @@ asio::awaitable<HttpResponse> handle_admin_request(App& app, const RouteRequest&
     if (p == "/readyz") {
         if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
         bool ready = app.ready();
-        co_return json_response(ready ? status::ok : status::service_unavailable, {{"ready", ready}});
+        co_return json_response(ready ? status::ok : status::service_unavailable,
+                                {{"ready", ready}});
     }
     if (p == "/metrics") {
         if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
@@ -272,7 +283,8 @@ asio::awaitable<HttpResponse> handle_admin_request(App& app, const RouteRequest&
         if (!sub.empty()) co_return json_error(status::not_found, "NoSuchRoute", "no route " + p);
         if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
         auto s = app.engine().status(id);
-        if (!s) co_return json_error(status::not_found, "NoSuchHealthCheck", "no health check " + id);
+        if (!s)
+            co_return json_error(status::not_found, "NoSuchHealthCheck", "no health check " + id);
         co_return json_response(status::ok, check_json(*s, true));
     }
     if (p == "/v1/explain") {

@@ -48,7 +48,8 @@ asio::awaitable<void> serve_connection(App& app, tcp::socket socket) {
         RouteRequest route{req, {}, {}};
         HttpResponse res;
         if (!split_target(req.target(), route)) {
-            res = json_error(http::status::bad_request, "BadRequest", "cannot parse the request target");
+            res = json_error(http::status::bad_request, "BadRequest",
+                             "cannot parse the request target");
         } else {
             res = co_await handle_admin_request(app, route);
         }
@@ -92,7 +93,9 @@ struct AdminServer::Impl {
 AdminServer::AdminServer(App& app, std::string host, uint16_t port)
     : impl_(std::make_unique<Impl>(app, std::move(host), port)) {}
 
-AdminServer::~AdminServer() { stop(); }
+AdminServer::~AdminServer() {
+    stop();
+}
 
 void AdminServer::start() {
     tcp::endpoint ep(asio::ip::make_address(impl_->host), impl_->port);
@@ -114,6 +117,8 @@ void AdminServer::stop() {
     impl_->threads.clear();
 }
 
-uint16_t AdminServer::bound_port() const { return impl_->bound; }
+uint16_t AdminServer::bound_port() const {
+    return impl_->bound;
+}
 
 }  // namespace r53::server

@@ -11,14 +11,14 @@ namespace r53::server {
 class App;
 
 class AdminServer {
-public:
+  public:
     AdminServer(App& app, std::string host, uint16_t port);
     ~AdminServer();
     void start();  // binds (throws std::system_error) and starts its threads
     void stop();
     uint16_t bound_port() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

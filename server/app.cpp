@@ -63,7 +63,9 @@ App::App(CliOptions options)
       holder_(std::make_unique<StateHolder>()),
       route53_(std::make_unique<Route53Store>(options_.state_dir)) {}
 
-App::~App() { stop(); }
+App::~App() {
+    stop();
+}
 
 bool App::ready() const {
     if (!ready_.load() || !engine_) return false;
@@ -201,7 +203,8 @@ std::optional<int> App::start() {
     }
     ready_ = true;
     log(LogLevel::Info, "serving", "r53sim serving",
-        {{"dns", dns_endpoint_}, {"admin", admin_endpoint_},
+        {{"dns", dns_endpoint_},
+         {"admin", admin_endpoint_},
          {"zones", std::to_string(loaded.config->zones.size())},
          {"health_checks", std::to_string(loaded.config->health_checks.size())}});
     return std::nullopt;
@@ -267,7 +270,8 @@ int App::run_until_signalled() {
                 wait_signal();
                 return;
             }
-            log(LogLevel::Info, "signal", signo == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
+            log(LogLevel::Info, "signal",
+                signo == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
             io.stop();
         });
     };

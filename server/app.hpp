@@ -46,7 +46,7 @@ struct AppCounters {
 };
 
 class App {
-public:
+  public:
     explicit App(CliOptions options);
     ~App();
 
@@ -76,7 +76,7 @@ public:
     // Rebuilds the served Config from the last good config file plus the API's objects.
     bool republish(config::Diagnostics& diagnostics);
 
-private:
+  private:
     config::LoadResult load() const;
     config::ConfigPtr with_cli_overrides(const config::ConfigPtr& loaded) const;
     bool install(const config::ConfigPtr& config, config::Diagnostics& diagnostics);

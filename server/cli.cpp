@@ -14,9 +14,12 @@ std::optional<std::string> env(const char* name) {
 }
 
 bool parse_format(const std::string& v, LogFormat& out) {
-    if (v == "text") out = LogFormat::Text;
-    else if (v == "json") out = LogFormat::Json;
-    else return false;
+    if (v == "text")
+        out = LogFormat::Text;
+    else if (v == "json")
+        out = LogFormat::Json;
+    else
+        return false;
     return true;
 }
 
@@ -72,12 +75,18 @@ CliParse parse_cli(const std::vector<std::string>& args) {
     size_t i = 0;
     if (args.empty()) return {std::nullopt, "missing command"};
     const std::string& cmd = args[0];
-    if (cmd == "serve") o.command = Command::Serve;
-    else if (cmd == "check") o.command = Command::Check;
-    else if (cmd == "ready") o.command = Command::Ready;
-    else if (cmd == "--version" || cmd == "version") o.command = Command::Version;
-    else if (cmd == "-h" || cmd == "--help" || cmd == "help") o.command = Command::Help;
-    else return {std::nullopt, "unknown command '" + cmd + "'"};
+    if (cmd == "serve")
+        o.command = Command::Serve;
+    else if (cmd == "check")
+        o.command = Command::Check;
+    else if (cmd == "ready")
+        o.command = Command::Ready;
+    else if (cmd == "--version" || cmd == "version")
+        o.command = Command::Version;
+    else if (cmd == "-h" || cmd == "--help" || cmd == "help")
+        o.command = Command::Help;
+    else
+        return {std::nullopt, "unknown command '" + cmd + "'"};
     ++i;
 
     auto value = [&](const std::string& flag, std::string& out) -> bool {
@@ -120,7 +129,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
                 double s = std::strtod(v.c_str(), &end);
                 if (end == v.c_str() || *end != '\0' || !(s > 0))
                     err = "--time-scale must be a positive number";
-                else o.time_scale = s;
+                else
+                    o.time_scale = s;
             }
         } else if (a == "--manual-clock") {
             o.manual_clock = true;
@@ -128,15 +138,19 @@ CliParse parse_cli(const std::vector<std::string>& args) {
             if (!(err = need())) {
                 char* end = nullptr;
                 long n = std::strtol(v.c_str(), &end, 10);
-                if (*end != '\0' || n < 1 || n > 256) err = "--workers must be 1-256";
-                else o.workers = static_cast<int>(n);
+                if (*end != '\0' || n < 1 || n > 256)
+                    err = "--workers must be 1-256";
+                else
+                    o.workers = static_cast<int>(n);
             }
         } else if (a == "--seed") {
             if (!(err = need())) {
                 char* end = nullptr;
                 unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-                if (end == v.c_str() || *end != '\0') err = "--seed must be a number";
-                else o.seed = n;
+                if (end == v.c_str() || *end != '\0')
+                    err = "--seed must be a number";
+                else
+                    o.seed = n;
             }
         } else if (a == "--state-dir") {
             if (!(err = need())) o.state_dir = v;
@@ -155,7 +169,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         return {std::nullopt, "serve needs -c FILE (or R53SIM_CONFIG)"};
     if (o.command == Command::Check && o.config_path.empty() && !o.change_batch &&
         !o.health_check_config)
-        return {std::nullopt, "check needs -c FILE, --change-batch FILE or --health-check-config ARG"};
+        return {std::nullopt,
+                "check needs -c FILE, --change-batch FILE or --health-check-config ARG"};
     return {o, ""};
 }
 

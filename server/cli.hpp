@@ -46,7 +46,8 @@ struct CliParse {
     std::string error;  // set when options is empty
 };
 
-// Environment fallbacks: R53SIM_CONFIG, R53SIM_DNS, R53SIM_ADMIN, R53SIM_LOG_FORMAT, R53SIM_LOG_LEVEL.
+// Environment fallbacks: R53SIM_CONFIG, R53SIM_DNS, R53SIM_ADMIN, R53SIM_LOG_FORMAT,
+// R53SIM_LOG_LEVEL.
 CliParse parse_cli(const std::vector<std::string>& args);
 const char* usage_text();
 

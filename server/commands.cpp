@@ -56,7 +56,8 @@ int run_ready(const CliOptions& o) {
         boost::system::error_code ec;
         auto v = boost::json::parse(text.str(), ec);
         if (ec || !v.is_object() || !v.as_object().contains("admin")) {
-            std::fprintf(stderr, "r53sim ready: no usable ready file at %s\n", o.ready_file->c_str());
+            std::fprintf(stderr, "r53sim ready: no usable ready file at %s\n",
+                         o.ready_file->c_str());
             return kExitRuntime;
         }
         admin = std::string(v.as_object().at("admin").as_string());

@@ -16,10 +16,14 @@ std::mutex g_write;
 
 const char* level_name(LogLevel l) {
     switch (l) {
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Error: return "error";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warn:
+            return "warn";
+        case LogLevel::Error:
+            return "error";
     }
     return "info";
 }
@@ -44,14 +48,21 @@ void configure_logging(LogLevel level, LogFormat format) {
     g_format = format;
 }
 
-bool log_enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
+bool log_enabled(LogLevel level) {
+    return static_cast<int>(level) >= g_level.load();
+}
 
 bool parse_log_level(std::string_view text, LogLevel& out) {
-    if (text == "debug") out = LogLevel::Debug;
-    else if (text == "info") out = LogLevel::Info;
-    else if (text == "warn" || text == "warning") out = LogLevel::Warn;
-    else if (text == "error") out = LogLevel::Error;
-    else return false;
+    if (text == "debug")
+        out = LogLevel::Debug;
+    else if (text == "info")
+        out = LogLevel::Info;
+    else if (text == "warn" || text == "warning")
+        out = LogLevel::Warn;
+    else if (text == "error")
+        out = LogLevel::Error;
+    else
+        return false;
     return true;
 }
 

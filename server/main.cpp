@@ -17,10 +17,16 @@ int main(int argc, char** argv) {
     }
     const CliOptions& o = *parsed.options;
     switch (o.command) {
-        case Command::Help: std::fputs(usage_text(), stdout); return kExitOk;
-        case Command::Version: std::printf("r53sim %s\n", R53SIM_VERSION); return kExitOk;
-        case Command::Check: return run_check(o);
-        case Command::Ready: return run_ready(o);
+        case Command::Help:
+            std::fputs(usage_text(), stdout);
+            return kExitOk;
+        case Command::Version:
+            std::printf("r53sim %s\n", R53SIM_VERSION);
+            return kExitOk;
+        case Command::Check:
+            return run_check(o);
+        case Command::Ready:
+            return run_ready(o);
         case Command::Serve: {
             App app(o);
             if (auto failed = app.start()) return *failed;

@@ -1,8 +1,9 @@
 #include "server/metrics.hpp"
 
 #include <prometheus/metric_family.h>
-#include <limits>
 #include <prometheus/text_serializer.h>
+
+#include <limits>
 
 #include "server/app.hpp"
 #include "server/query_counters.hpp"
@@ -15,8 +16,9 @@ using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 const char* rcode_name(size_t rcode) {
-    static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-                                  "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
+    static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                  "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+                                  "NXRRSET", "NOTAUTH", "NOTZONE"};
     if (rcode < std::size(names)) return names[rcode];
     if (rcode == 16) return "BADVERS";
     return nullptr;
@@ -30,12 +32,13 @@ MetricFamily family(std::string name, std::string help, MetricType type) {
     return f;
 }
 
-ClientMetric value_metric(MetricType type, double v,
-                          std::vector<ClientMetric::Label> labels = {}) {
+ClientMetric value_metric(MetricType type, double v, std::vector<ClientMetric::Label> labels = {}) {
     ClientMetric m;
     m.label = std::move(labels);
-    if (type == MetricType::Counter) m.counter.value = v;
-    else m.gauge.value = v;
+    if (type == MetricType::Counter)
+        m.counter.value = v;
+    else
+        m.gauge.value = v;
     return m;
 }
 
@@ -62,7 +65,8 @@ void add_query_families(std::vector<MetricFamily>& out) {
     auto by_type = family("r53sim_dns_queries_total", "DNS queries answered, by query type.",
                           MetricType::Counter);
     for (size_t i = 0; i < q.by_qtype.size(); ++i)
-        by_type.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_qtype[i]),
+        by_type.metric.push_back(value_metric(MetricType::Counter,
+                                              static_cast<double>(q.by_qtype[i]),
                                               {{"qtype", kQtypeBucketNames[i]}}));
     out.push_back(std::move(by_type));
 
@@ -71,17 +75,18 @@ void add_query_families(std::vector<MetricFamily>& out) {
     for (size_t i = 0; i < q.by_rcode.size(); ++i) {
         const char* name = rcode_name(i);
         if (name == nullptr && q.by_rcode[i] == 0) continue;
-        by_rcode.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_rcode[i]),
+        by_rcode.metric.push_back(value_metric(MetricType::Counter,
+                                               static_cast<double>(q.by_rcode[i]),
                                                {{"rcode", name ? name : std::to_string(i)}}));
     }
     out.push_back(std::move(by_rcode));
 
     auto by_transport = family("r53sim_dns_queries_by_transport_total",
                                "DNS queries answered, by transport.", MetricType::Counter);
-    by_transport.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_transport[0]),
-                                               {{"transport", "udp"}}));
-    by_transport.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(q.by_transport[1]),
-                                               {{"transport", "tcp"}}));
+    by_transport.metric.push_back(value_metric(
+        MetricType::Counter, static_cast<double>(q.by_transport[0]), {{"transport", "udp"}}));
+    by_transport.metric.push_back(value_metric(
+        MetricType::Counter, static_cast<double>(q.by_transport[1]), {{"transport", "tcp"}}));
     out.push_back(std::move(by_transport));
 
     auto latency = family("r53sim_dns_response_duration_seconds",
@@ -107,23 +112,23 @@ void add_query_families(std::vector<MetricFamily>& out) {
 
 void add_health_families(App& app, std::vector<MetricFamily>& out) {
     auto statuses = app.engine().statuses();
-    auto status = family("r53sim_health_check_status",
-                         "Health check status as DNS sees it: 1 healthy, 0 unhealthy.",
-                         MetricType::Gauge);
+    auto status =
+        family("r53sim_health_check_status",
+               "Health check status as DNS sees it: 1 healthy, 0 unhealthy.", MetricType::Gauge);
     auto percentage = family("r53sim_health_check_percentage_healthy",
                              "Percentage of the check's virtual checkers that report healthy.",
                              MetricType::Gauge);
-    auto forced = family("r53sim_health_check_forced",
-                         "1 while the check's verdict is forced through the admin API.",
-                         MetricType::Gauge);
+    auto forced =
+        family("r53sim_health_check_forced",
+               "1 while the check's verdict is forced through the admin API.", MetricType::Gauge);
     auto transitions = family("r53sim_health_check_transitions_total",
                               "Changes of the check's status.", MetricType::Counter);
-    auto probes = family("r53sim_health_probes_total",
-                         "Probes run by the check's virtual checkers, by result.",
-                         MetricType::Counter);
-    auto probe_duration = family("r53sim_health_probe_duration_seconds",
-                                 "Time from starting a probe to its outcome.",
-                                 MetricType::Histogram);
+    auto probes =
+        family("r53sim_health_probes_total",
+               "Probes run by the check's virtual checkers, by result.", MetricType::Counter);
+    auto probe_duration =
+        family("r53sim_health_probe_duration_seconds", "Time from starting a probe to its outcome.",
+               MetricType::Histogram);
     for (const auto& s : statuses) {
         std::vector<ClientMetric::Label> labels{{"health_check_id", s.id}, {"type", s.type}};
         for (size_t i = 0; i < s.probes.by_result.size(); ++i) {
@@ -153,11 +158,12 @@ void add_process_families(App& app, std::vector<MetricFamily>& out) {
     const auto& c = app.counters();
     auto reloads = family("r53sim_config_reloads_total", "Config reloads that took effect.",
                           MetricType::Counter);
-    reloads.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(c.reloads.load())));
+    reloads.metric.push_back(
+        value_metric(MetricType::Counter, static_cast<double>(c.reloads.load())));
     out.push_back(std::move(reloads));
-    auto failures = family("r53sim_config_reload_failures_total",
-                           "Config reloads rejected; the previous config kept serving.",
-                           MetricType::Counter);
+    auto failures =
+        family("r53sim_config_reload_failures_total",
+               "Config reloads rejected; the previous config kept serving.", MetricType::Counter);
     failures.metric.push_back(
         value_metric(MetricType::Counter, static_cast<double>(c.reload_failures.load())));
     out.push_back(std::move(failures));
@@ -171,8 +177,10 @@ void add_process_families(App& app, std::vector<MetricFamily>& out) {
     out.push_back(std::move(build));
 
     auto config = app.config();
-    auto zones = family("r53sim_config_hosted_zones", "Hosted zones being served.", MetricType::Gauge);
-    zones.metric.push_back(value_metric(MetricType::Gauge, config ? static_cast<double>(config->zones.size()) : 0));
+    auto zones =
+        family("r53sim_config_hosted_zones", "Hosted zones being served.", MetricType::Gauge);
+    zones.metric.push_back(
+        value_metric(MetricType::Gauge, config ? static_cast<double>(config->zones.size()) : 0));
     out.push_back(std::move(zones));
 }
 
