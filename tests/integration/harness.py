@@ -16,6 +16,17 @@ BINARY = os.environ.get("R53SIM_BINARY", os.path.join(SOURCE_DIR, "build", "serv
 ENDPOINT_SCRIPT = os.path.join(SOURCE_DIR, "server", "demo", "endpoint.py")
 PYTHON = "/usr/bin/python3"
 
+# A config file's zone, for the Route 53 API tests: what the API creates is served beside it.
+FILE_ZONE_CONFIG = """
+hosted_zones:
+  - Name: file.test
+    ResourceRecordSets:
+      - Name: www.file.test
+        Type: A
+        TTL: 60
+        ResourceRecords: [{Value: 192.0.2.1}]
+"""
+
 
 def poll(predicate, timeout, interval=0.01, what="condition"):
     """Returns the first truthy value of predicate(); fails after `timeout` seconds."""

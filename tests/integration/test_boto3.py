@@ -10,17 +10,9 @@ import boto3
 import botocore.exceptions
 import pytest
 
-from harness import Endpoint, R53Sim, make_certificate, poll
+from harness import Endpoint, R53Sim, make_certificate, poll, FILE_ZONE_CONFIG
 
-CONFIG = """
-hosted_zones:
-  - Name: file.test
-    ResourceRecordSets:
-      - Name: www.file.test
-        Type: A
-        TTL: 60
-        ResourceRecords: [{Value: 192.0.2.1}]
-"""
+CONFIG = FILE_ZONE_CONFIG
 RECORDS = 1100  # more than 1,000: several pages of at most 300
 
 

@@ -12,20 +12,12 @@ import urllib.request
 
 import pytest
 
-from harness import Endpoint, R53Sim, make_certificate, poll
+from harness import Endpoint, R53Sim, make_certificate, poll, FILE_ZONE_CONFIG
 
 AWS = "/usr/bin/aws"
 TIME_SCALE = "0.05"  # RequestInterval 10 s -> 0.5 s between probes of one checker
 
-CONFIG = """
-hosted_zones:
-  - Name: file.test
-    ResourceRecordSets:
-      - Name: www.file.test
-        Type: A
-        TTL: 60
-        ResourceRecords: [{Value: 192.0.2.1}]
-"""
+CONFIG = FILE_ZONE_CONFIG
 
 
 def aws_env():

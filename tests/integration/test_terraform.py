@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from harness import R53Sim
+from harness import R53Sim, FILE_ZONE_CONFIG
 
 MIRROR = os.environ.get("R53SIM_TF_PLUGINS", "/opt/tf-plugins")
 PROVIDERS = sorted(glob.glob(os.path.join(MIRROR, "registry.terraform.io/hashicorp/aws/*/linux_amd64")))
@@ -19,15 +19,7 @@ TERRAFORM = shutil.which("terraform")
 pytestmark = pytest.mark.skipif(not TERRAFORM or not PROVIDERS,
                                 reason="terraform or a local AWS provider mirror is missing")
 
-CONFIG = """
-hosted_zones:
-  - Name: file.test
-    ResourceRecordSets:
-      - Name: www.file.test
-        Type: A
-        TTL: 60
-        ResourceRecords: [{Value: 192.0.2.1}]
-"""
+CONFIG = FILE_ZONE_CONFIG
 
 MAIN_TF = """
 terraform {
