@@ -11,11 +11,13 @@
 
 #include "resolver/zone_set.hpp"
 #include "server/address.hpp"
-#include "server/admin_server.hpp"
-#include "server/dns_server.hpp"
+#include "server/admin/routes.hpp"
+#include "server/dns/dns_server.hpp"
+#include "server/dns/state_holder.hpp"
+#include "server/http/http_server.hpp"
 #include "server/log.hpp"
-#include "server/route53_store.hpp"
-#include "server/state_holder.hpp"
+#include "server/route53_api/api.hpp"
+#include "server/store/file_store.hpp"
 
 namespace r53::server {
 namespace {
@@ -61,7 +63,7 @@ std::optional<fs::file_time_type> config_mtime(const std::string& path) {
 App::App(CliOptions options)
     : options_(std::move(options)),
       holder_(std::make_unique<StateHolder>()),
-      route53_(std::make_unique<Route53Store>(options_.state_dir)) {}
+      store_(std::make_unique<FileStore>(options_.state_dir)) {}
 
 App::~App() {
     stop();
@@ -80,9 +82,51 @@ bool App::ready() const {
     return true;
 }
 
-bool App::manual_clock() const {
-    auto c = config();
-    return c && c->local.clock.mode == config::ClockMode::Manual;
+boost::asio::awaitable<HttpResponse> App::handle_http(const RouteRequest& request) {
+    if (request.path.starts_with("/2013-04-01/")) co_return handle_route53_request(*this, request);
+    co_return co_await handle_admin_request(*this, request);
+}
+
+QueryCountersSnapshot App::query_counters() const {
+    return sum_query_counters();
+}
+
+resolver::ExplainResult App::explain(const std::string& name, const std::string& type,
+                                     const std::string& client) const {
+    auto state = holder_->current();
+    auto out = resolver::explain(state.get(), name, type, client);
+    if (out.ok && log_enabled(LogLevel::Debug)) {
+        std::string steps;
+        for (const auto& step : out.trace) steps += (steps.empty() ? "" : "; ") + step;
+        log(LogLevel::Debug, "explain", "explain " + name + " " + type,
+            {{"client", out.client}, {"rcode", out.rcode}, {"trace", steps}});
+    }
+    return out;
+}
+
+std::vector<health::CheckStatus> App::health_statuses() const {
+    return engine_->statuses();
+}
+
+std::optional<health::CheckStatus> App::health_status(const std::string& id) const {
+    return engine_->status(id);
+}
+
+bool App::force_health(const std::string& id, std::optional<bool> healthy) {
+    return engine_->set_override(id, healthy);
+}
+
+std::string App::set_health_state(const std::string& id, const std::string& state) {
+    return engine_->set_user_state(id, state);
+}
+
+bool App::inject_result(const std::string& id, const std::string& region, int checker,
+                        std::optional<health::InjectedResult> result) {
+    return engine_->inject(id, region, checker, result);
+}
+
+bool App::advance_clock(double seconds) {
+    return engine_->advance_clock(std::chrono::duration<double>(seconds));
 }
 
 config::ConfigPtr App::config() const {
@@ -135,7 +179,7 @@ void App::on_health(health::HealthTablePtr table) {
 }
 
 bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
-    auto config = route53_->merge(file_config);
+    auto config = store_->merge(file_config);
     auto zones = resolver::ZoneSet::build(*config, diagnostics);
     if (!zones || config::has_errors(diagnostics)) return false;
     std::lock_guard lock(publish_mutex_);
@@ -185,7 +229,10 @@ std::optional<int> App::start() {
         dopts.workers = static_cast<unsigned>(std::max(0, local.workers));
         dns_ = std::make_unique<DnsServer>(dopts, *holder_);
         dns_->start();
-        admin_ = std::make_unique<AdminServer>(*this, admin_addr->host, admin_addr->port);
+        // One HTTP server: the Route 53 REST API under its version prefix, the admin API beside.
+        admin_ =
+            std::make_unique<HttpServer>(admin_addr->host, admin_addr->port,
+                                         [this](const RouteRequest& r) { return handle_http(r); });
         admin_->start();
     } catch (const std::exception& e) {
         log(LogLevel::Error, "listen", std::string("cannot bind: ") + e.what());

@@ -15,37 +15,17 @@
 #include "healthcheck/engine.hpp"
 #include "resolver/resolve.hpp"
 #include "server/cli.hpp"
+#include "server/control/control.hpp"
+#include "server/http/http_types.hpp"
 
 namespace r53::server {
 
 class StateHolder;
 class DnsServer;
-class AdminServer;
-class Route53Store;
+class HttpServer;
+class Store;
 
-struct ReloadOutcome {
-    bool ok = false;
-    config::Diagnostics diagnostics;
-    uint64_t config_generation = 0;
-};
-
-struct ExplainResult {
-    bool ok = false;
-    std::string error;
-    std::string rcode;
-    bool authoritative = false;
-    std::vector<std::string> answer, authority, additional;
-    std::vector<std::string> trace;
-    std::string client;
-};
-
-struct AppCounters {
-    std::atomic<uint64_t> reloads{0};
-    std::atomic<uint64_t> reload_failures{0};
-    std::atomic<double> last_reload_success_time{0};
-};
-
-class App {
+class App final : public Control {
   public:
     explicit App(CliOptions options);
     ~App();
@@ -57,24 +37,32 @@ class App {
     // Blocks until SIGTERM/SIGINT; SIGHUP reloads.
     int run_until_signalled();
 
-    ReloadOutcome reload();
-    ExplainResult explain(const std::string& name, const std::string& type,
-                          const std::string& client) const;
+    std::string dns_endpoint() const { return dns_endpoint_; }
+    // Every request on the admin address: the Route 53 REST API under /2013-04-01/, else the
+    // admin API. One router for the one HTTP server.
+    boost::asio::awaitable<HttpResponse> handle_http(const RouteRequest& request);
 
+    // Control.
     // /readyz: config loaded, listeners bound, and a first verdict known for every check that
     // probes (on the manual clock nothing probes until told, so bound listeners suffice).
-    bool ready() const;
-    health::Engine& engine() { return *engine_; }
-    const AppCounters& counters() const { return counters_; }
-    std::string dns_endpoint() const { return dns_endpoint_; }
-    std::string admin_endpoint() const { return admin_endpoint_; }
-    bool manual_clock() const;
-    config::ConfigPtr config() const;
-
-    // The Route 53 REST API's objects. After changing them, republish() serves them at once.
-    Route53Store& route53() { return *route53_; }
+    bool ready() const override;
+    std::string admin_endpoint() const override { return admin_endpoint_; }
+    config::ConfigPtr config() const override;
+    const ReloadCounters& reload_counters() const override { return counters_; }
+    QueryCountersSnapshot query_counters() const override;
+    ReloadOutcome reload() override;
+    resolver::ExplainResult explain(const std::string& name, const std::string& type,
+                                    const std::string& client) const override;
+    std::vector<health::CheckStatus> health_statuses() const override;
+    std::optional<health::CheckStatus> health_status(const std::string& id) const override;
+    bool force_health(const std::string& id, std::optional<bool> healthy) override;
+    std::string set_health_state(const std::string& id, const std::string& state) override;
+    bool inject_result(const std::string& id, const std::string& region, int checker,
+                       std::optional<health::InjectedResult> result) override;
+    bool advance_clock(double seconds) override;
+    Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.
-    bool republish(config::Diagnostics& diagnostics);
+    bool republish(config::Diagnostics& diagnostics) override;
 
   private:
     config::LoadResult load() const;
@@ -88,8 +76,8 @@ class App {
     std::unique_ptr<StateHolder> holder_;
     std::unique_ptr<health::Engine> engine_;
     std::unique_ptr<DnsServer> dns_;
-    std::unique_ptr<AdminServer> admin_;
-    std::unique_ptr<Route53Store> route53_;
+    std::unique_ptr<HttpServer> admin_;
+    std::unique_ptr<Store> store_;
     config::ConfigPtr file_config_;  // last valid config file, CLI overrides applied
 
     mutable std::mutex publish_mutex_;  // writers only; queries never take it
@@ -101,7 +89,7 @@ class App {
     std::mutex reload_mutex_;
     std::atomic<bool> ready_{false};
     std::atomic<bool> stopping_{false};
-    AppCounters counters_;
+    ReloadCounters counters_;
     std::string dns_endpoint_, admin_endpoint_;
 };
 

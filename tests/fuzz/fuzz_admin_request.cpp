@@ -9,7 +9,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -18,9 +17,9 @@
 #include <string>
 
 #include "fuzz_common.hpp"
-#include "server/admin_http.hpp"
-#include "server/admin_routes.hpp"
 #include "server/app.hpp"
+#include "server/http/http_server.hpp"
+#include "server/http/http_types.hpp"
 #include "server/log.hpp"
 
 namespace {
@@ -67,15 +66,6 @@ App& test_app() {
     return *app;
 }
 
-// As the admin server splits the target (server/admin_server.cpp).
-bool split_target(std::string_view target, RouteRequest& out) {
-    auto parsed = boost::urls::parse_origin_form(target);
-    if (!parsed) return false;
-    out.path = std::string(parsed->path());
-    for (auto param : parsed->params()) out.query[param.key] = param.value;
-    return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -108,17 +98,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     asio::io_context io;
     bool answered = false;
     std::exception_ptr failure;
-    asio::co_spawn(io, handle_admin_request(app, route),
-                   [&](std::exception_ptr e, HttpResponse response) {
-                       failure = e;
-                       answered = true;
-                       FUZZ_CHECK(response.result_int() >= 100 && response.result_int() < 600);
-                       // 500 is what the REST layer answers when a handler threw.
-                       if (response.result_int() == 500) {
-                           std::fprintf(stderr, "500 answered: %s\n", response.body().c_str());
-                           std::abort();
-                       }
-                   });
+    asio::co_spawn(io, app.handle_http(route), [&](std::exception_ptr e, HttpResponse response) {
+        failure = e;
+        answered = true;
+        FUZZ_CHECK(response.result_int() >= 100 && response.result_int() < 600);
+        // 500 is what the REST layer answers when a handler threw.
+        if (response.result_int() == 500) {
+            std::fprintf(stderr, "500 answered: %s\n", response.body().c_str());
+            std::abort();
+        }
+    });
     // /v1/wait polls until its timeout: a bounded slice of it is enough.
     io.run_for(std::chrono::milliseconds(200));
     if (failure) {

@@ -8,9 +8,9 @@
 #include "fuzz_common.hpp"
 #include "healthcheck/health_table.hpp"
 #include "resolver/zone_set.hpp"
-#include "server/query_processor.hpp"
-#include "server/state_holder.hpp"
-#include "server/wire_encode.hpp"
+#include "server/dns/query_processor.hpp"
+#include "server/dns/state_holder.hpp"
+#include "server/dns/wire_encode.hpp"
 
 namespace {
 

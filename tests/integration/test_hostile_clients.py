@@ -2,7 +2,7 @@
 prefix, thousands of pipelined queries never read, more connections than the cap, UDP from 199
 source addresses at once. A normal client keeps getting answers throughout (each within a
 deadline), and the server's open fds return to their baseline once the idle timeout (10 s,
-server/dns_server.hpp) has closed what the clients left open."""
+server/dns/dns_server.hpp) has closed what the clients left open."""
 import os
 import socket
 import struct

@@ -1,0 +1,65 @@
+// The one interface through which the admin API and the Route 53 REST API reach the running
+// application. App (server/app.hpp) implements it; handler tests use a fake. Keeping it narrow is
+// the point: a handler that needs something new adds one operation here, not a reach into App.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "config/model.hpp"
+#include "healthcheck/engine.hpp"
+#include "resolver/explain.hpp"
+#include "server/dns/query_counters.hpp"
+
+namespace r53::server {
+
+class Store;
+
+struct ReloadOutcome {
+    bool ok = false;
+    config::Diagnostics diagnostics;
+    uint64_t config_generation = 0;
+};
+
+struct ReloadCounters {
+    std::atomic<uint64_t> reloads{0};
+    std::atomic<uint64_t> reload_failures{0};
+    std::atomic<double> last_reload_success_time{0};
+};
+
+class Control {
+  public:
+    virtual ~Control() = default;
+
+    // Status.
+    virtual bool ready() const = 0;
+    virtual std::string admin_endpoint() const = 0;
+    virtual config::ConfigPtr config() const = 0;
+    virtual const ReloadCounters& reload_counters() const = 0;
+    virtual QueryCountersSnapshot query_counters() const = 0;
+
+    // Config and routing.
+    virtual ReloadOutcome reload() = 0;
+    virtual resolver::ExplainResult explain(const std::string& name, const std::string& type,
+                                            const std::string& client) const = 0;
+
+    // Health. Each returns false (or an error text) for an unknown check.
+    virtual std::vector<health::CheckStatus> health_statuses() const = 0;
+    virtual std::optional<health::CheckStatus> health_status(const std::string& id) const = 0;
+    virtual bool force_health(const std::string& id, std::optional<bool> healthy) = 0;
+    virtual std::string set_health_state(const std::string& id, const std::string& state) = 0;
+    virtual bool inject_result(const std::string& id, const std::string& region, int checker,
+                               std::optional<health::InjectedResult> result) = 0;
+    // False when the clock is not manual.
+    virtual bool advance_clock(double seconds) = 0;
+
+    // The Route 53 API's objects. After committing a change to the store, republish() serves it.
+    virtual Store& store() = 0;
+    virtual bool republish(config::Diagnostics& diagnostics) = 0;
+};
+
+}  // namespace r53::server

@@ -1,0 +1,50 @@
+// DNS over UDP and TCP on one address and port. Each worker thread has its own io_context, its
+// own SO_REUSEPORT UDP socket drained with recvmmsg/sendmmsg, fixed buffers and a
+// QueryProcessor; TCP connections are accepted on worker 0 and spread over the workers.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/dns/state_holder.hpp"
+
+namespace r53::server {
+
+struct DnsServerOptions {
+    std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
+    uint16_t port = 0;                  // 0 = a free port, the same for UDP and TCP
+    unsigned workers = 0;               // 0 = one per hardware thread
+    std::chrono::milliseconds tcp_idle_timeout{10'000};
+    size_t max_tcp_connections = 256;  // further connections are accepted and closed at once
+    // Queries answered from one read of a connection before their responses are written (in
+    // order, in one write); the rest wait in the buffer for the next round.
+    size_t tcp_max_pipelined = 32;
+};
+
+class DnsServer {
+  public:
+    DnsServer(DnsServerOptions options, StateHolder& holder);
+    ~DnsServer();  // stop()
+    DnsServer(const DnsServer&) = delete;
+    DnsServer& operator=(const DnsServer&) = delete;
+
+    // Binds UDP and TCP and starts the workers. Throws std::system_error naming the address
+    // when it cannot bind. Call once.
+    void start();
+    // Stops accepting, closes every socket and joins the workers. Idempotent.
+    void stop() noexcept;
+
+    uint16_t bound_port() const noexcept;
+    std::string bound_address() const;  // "127.0.0.1:5353", "[::1]:5353"
+    unsigned worker_count() const noexcept;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace r53::server

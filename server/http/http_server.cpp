@@ -1,0 +1,128 @@
+#include "server/http/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <thread>
+#include <vector>
+
+#include "server/http/http_types.hpp"
+#include "server/log.hpp"
+
+namespace r53::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr size_t kBodyLimit = 8 * 1024 * 1024;  // change batches of 1,000 records fit
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+
+}  // namespace
+
+bool split_target(std::string_view target, RouteRequest& out) {
+    auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed) return false;
+    out.path = std::string(parsed->path());
+    for (auto param : parsed->params()) out.query[param.key] = param.value;
+    return true;
+}
+
+namespace {
+
+asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(kBodyLimit);
+        stream.expires_after(kIdleTimeout);
+        auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (ec) break;  // closed, timed out, or malformed: nothing more to say on this stream
+        const HttpRequest& req = parser.get();
+        RouteRequest route{req, {}, {}};
+        HttpResponse res;
+        if (!split_target(req.target(), route)) {
+            res = json_error(http::status::bad_request, "BadRequest",
+                             "cannot parse the request target");
+        } else {
+            res = co_await handler(route);
+        }
+        res.version(req.version());
+        res.keep_alive(req.keep_alive());
+        res.set(http::field::server, "r53sim");
+        res.prepare_payload();
+        stream.expires_after(kIdleTimeout);
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        if (wec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+    HttpHandler handler;
+    std::string host;
+    uint16_t port;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    std::vector<std::thread> threads;
+    uint16_t bound = 0;
+
+    Impl(HttpHandler f, std::string h, uint16_t p)
+        : handler(std::move(f)), host(std::move(h)), port(p) {}
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+            if (ec) {
+                if (ec == asio::error::operation_aborted) co_return;
+                continue;
+            }
+            asio::co_spawn(io, serve_connection(handler, std::move(socket)), asio::detached);
+        }
+    }
+};
+
+HttpServer::HttpServer(std::string host, uint16_t port, HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(host), port)) {}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+void HttpServer::start() {
+    tcp::endpoint ep(asio::ip::make_address(impl_->host), impl_->port);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen();
+    impl_->bound = impl_->acceptor.local_endpoint().port();
+    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+    // Two threads: a long /v1/wait or a clock advance never stalls the other requests.
+    for (int i = 0; i < 2; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+}
+
+void HttpServer::stop() {
+    if (!impl_) return;
+    impl_->io.stop();
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+    impl_->threads.clear();
+}
+
+uint16_t HttpServer::bound_port() const {
+    return impl_->bound;
+}
+
+}  // namespace r53::server

@@ -1,0 +1,39 @@
+// Request/response types shared by the HTTP server and the admin and Route 53 handlers.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace r53::server {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct RouteRequest {
+    const HttpRequest& raw;
+    std::string path;                          // decoded, without the query
+    std::map<std::string, std::string> query;  // decoded query parameters
+};
+
+using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(const RouteRequest&)>;
+
+inline HttpResponse json_response(http::status status, const boost::json::value& body,
+                                  unsigned version = 11) {
+    HttpResponse res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.body() = boost::json::serialize(body) + "\n";
+    res.prepare_payload();
+    return res;
+}
+
+inline HttpResponse json_error(http::status status, const std::string& code,
+                               const std::string& message) {
+    return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+}  // namespace r53::server

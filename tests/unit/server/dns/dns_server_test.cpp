@@ -1,0 +1,437 @@
+// A real DnsServer on a loopback port, queried over UDP and TCP.
+#include "server/dns/dns_server.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <ldns/ldns.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/model.hpp"
+#include "healthcheck/health_table.hpp"
+#include "resolver/zone_set.hpp"
+#include "server/dns/state_holder.hpp"
+#include "test_packets.hpp"
+
+namespace r53::server {
+namespace {
+
+using testing::make_query;
+using testing::put16;
+using testing::QuerySpec;
+
+config::ResourceRecordSet record(const std::string& name, const std::string& type,
+                                 std::vector<std::string> values, int64_t ttl = 300) {
+    config::ResourceRecordSet r;
+    r.name = name;
+    r.type = type;
+    r.ttl = ttl;
+    r.resource_records = std::move(values);
+    return r;
+}
+
+resolver::ServingStatePtr example_state() {
+    auto cfg = std::make_shared<config::Config>();
+    config::HostedZone zone;
+    zone.id = "Z1";
+    zone.name = "example.com.";
+    zone.record_sets.push_back(
+        record("example.com.", "SOA",
+               {"ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 86400"}, 900));
+    zone.record_sets.push_back(record("example.com.", "NS", {"ns1.example.com."}, 172800));
+    zone.record_sets.push_back(record("ns1.example.com.", "A", {"192.0.2.53"}));
+    zone.record_sets.push_back(record("www.example.com.", "A", {"192.0.2.1", "192.0.2.2"}));
+    std::vector<std::string> many;
+    for (int i = 0; i < 60; ++i) many.push_back("10.0.0." + std::to_string(i));
+    zone.record_sets.push_back(record("big.example.com.", "A", many));
+    cfg->zones.push_back(zone);
+    config::Diagnostics diagnostics;
+    auto zones = resolver::ZoneSet::build(*cfg, diagnostics);
+    EXPECT_NE(zones, nullptr);
+    for (const auto& d : diagnostics) ADD_FAILURE() << d.code << ": " << d.message;
+    auto state = std::make_shared<resolver::ServingState>();
+    state->generation = 1;
+    state->config = cfg;
+    state->zones = zones;
+    state->health = std::make_shared<health::HealthTable>();
+    return state;
+}
+
+struct PacketFree {
+    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+using Packet = std::unique_ptr<ldns_pkt, PacketFree>;
+
+Packet decode(const std::vector<uint8_t>& bytes) {
+    ldns_pkt* p = nullptr;
+    if (ldns_wire2pkt(&p, bytes.data(), bytes.size()) != LDNS_STATUS_OK) return nullptr;
+    return Packet(p);
+}
+
+std::set<std::string> rdata_of(ldns_rr_list* list) {
+    std::set<std::string> out;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+        char* text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(list, i), 0));
+        out.insert(text);
+        free(text);
+    }
+    return out;
+}
+
+void set_timeout(int fd) {
+    timeval tv{3, 0};  // a deadline for a reply that should come at once, not a pause
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+sockaddr_in loopback(uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+class UdpClient {
+  public:
+    explicit UdpClient(uint16_t port)
+        : fd_(socket(AF_INET, SOCK_DGRAM, 0)), server_(loopback(port)) {
+        set_timeout(fd_);
+    }
+    ~UdpClient() { close(fd_); }
+    void send(const std::vector<uint8_t>& bytes) {
+        ASSERT_EQ(sendto(fd_, bytes.data(), bytes.size(), 0,
+                         reinterpret_cast<const sockaddr*>(&server_), sizeof server_),
+                  static_cast<ssize_t>(bytes.size()));
+    }
+    std::optional<std::vector<uint8_t>> receive() {
+        std::vector<uint8_t> buf(65535);
+        const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+        if (n < 0) return std::nullopt;
+        buf.resize(static_cast<size_t>(n));
+        return buf;
+    }
+    Packet ask(const std::vector<uint8_t>& bytes) {
+        send(bytes);
+        auto reply = receive();
+        return reply ? decode(*reply) : nullptr;
+    }
+
+  private:
+    int fd_;
+    sockaddr_in server_;
+};
+
+class TcpClient {
+  public:
+    explicit TcpClient(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+        set_timeout(fd_);
+        const sockaddr_in a = loopback(port);
+        connected_ = connect(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+    }
+    ~TcpClient() { close(fd_); }
+    bool connected() const { return connected_; }
+    void write_raw(const std::vector<uint8_t>& bytes) {
+        ASSERT_EQ(::write(fd_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    }
+    static std::vector<uint8_t> framed(const std::vector<uint8_t>& message) {
+        std::vector<uint8_t> b;
+        put16(b, static_cast<uint16_t>(message.size()));
+        b.insert(b.end(), message.begin(), message.end());
+        return b;
+    }
+    // Exactly n bytes, or fewer at EOF / deadline.
+    std::vector<uint8_t> read_exactly(size_t n) {
+        std::vector<uint8_t> out(n);
+        size_t have = 0;
+        while (have < n) {
+            const ssize_t r = ::read(fd_, out.data() + have, n - have);
+            if (r <= 0) break;
+            have += static_cast<size_t>(r);
+        }
+        out.resize(have);
+        return out;
+    }
+    std::optional<std::vector<uint8_t>> read_message() {
+        const auto length = read_exactly(2);
+        if (length.size() != 2) return std::nullopt;
+        auto body = read_exactly(static_cast<size_t>(length[0] << 8 | length[1]));
+        return body;
+    }
+    // True when the server closed the connection (EOF) before the client's deadline.
+    bool closed_by_server() {
+        uint8_t byte;
+        return ::read(fd_, &byte, 1) == 0;
+    }
+
+  private:
+    int fd_;
+    bool connected_ = false;
+};
+
+class DnsServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        holder_.publish(example_state());
+        DnsServerOptions options;
+        options.workers = 2;
+        options.tcp_idle_timeout = std::chrono::milliseconds(300);
+        options.max_tcp_connections = 3;
+        server_ = std::make_unique<DnsServer>(options, holder_);
+        server_->start();
+        port_ = server_->bound_port();
+        ASSERT_NE(port_, 0);
+    }
+
+    StateHolder holder_;
+    std::unique_ptr<DnsServer> server_;
+    uint16_t port_ = 0;
+};
+
+QuerySpec ask(const std::string& name, uint16_t qtype = 1, uint16_t id = 0x1234) {
+    QuerySpec s;
+    s.qname = name;
+    s.qtype = qtype;
+    s.id = id;
+    return s;
+}
+
+TEST_F(DnsServerTest, AnswersOverUdpEchoingTheQuestionCase) {
+    UdpClient client(port_);
+    auto p = client.ask(make_query(ask("WwW.ExAmPlE.CoM")));
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_id(p.get()), 0x1234);
+    EXPECT_EQ(ldns_pkt_get_rcode(p.get()), LDNS_RCODE_NOERROR);
+    EXPECT_TRUE(ldns_pkt_aa(p.get()));
+    EXPECT_EQ(rdata_of(ldns_pkt_answer(p.get())),
+              (std::set<std::string>{"192.0.2.1", "192.0.2.2"}));
+    char* q = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(p.get()), 0)));
+    EXPECT_STREQ(q, "WwW.ExAmPlE.CoM.");
+    free(q);
+    EXPECT_NE(server_->bound_address().find(std::to_string(port_)), std::string::npos);
+}
+
+TEST_F(DnsServerTest, NxdomainAndRefused) {
+    UdpClient client(port_);
+    auto nx = client.ask(make_query(ask("nope.example.com")));
+    ASSERT_TRUE(nx);
+    EXPECT_EQ(ldns_pkt_get_rcode(nx.get()), LDNS_RCODE_NXDOMAIN);
+    EXPECT_EQ(ldns_pkt_nscount(nx.get()), 1);  // the SOA
+    auto refused = client.ask(make_query(ask("www.example.org")));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(ldns_pkt_get_rcode(refused.get()), LDNS_RCODE_REFUSED);
+}
+
+TEST_F(DnsServerTest, TruncatesOverUdpAndAnswersInFullOverTcp) {
+    UdpClient udp(port_);
+    auto truncated = udp.ask(make_query(ask("big.example.com")));
+    ASSERT_TRUE(truncated);
+    EXPECT_TRUE(ldns_pkt_tc(truncated.get()));
+    EXPECT_EQ(ldns_pkt_ancount(truncated.get()), 0);
+
+    QuerySpec with_edns = ask("big.example.com");
+    with_edns.edns = true;
+    with_edns.payload = 4096;
+    auto full = udp.ask(make_query(with_edns));
+    ASSERT_TRUE(full);
+    EXPECT_FALSE(ldns_pkt_tc(full.get()));
+    EXPECT_EQ(ldns_pkt_ancount(full.get()), 60);
+
+    TcpClient tcp(port_);
+    ASSERT_TRUE(tcp.connected());
+    tcp.write_raw(TcpClient::framed(make_query(ask("big.example.com"))));
+    auto reply = tcp.read_message();
+    ASSERT_TRUE(reply);
+    auto p = decode(*reply);
+    ASSERT_TRUE(p);
+    EXPECT_FALSE(ldns_pkt_tc(p.get()));
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 60);
+}
+
+TEST_F(DnsServerTest, PipelinedTcpQueriesAreAnsweredInOrder) {
+    TcpClient tcp(port_);
+    ASSERT_TRUE(tcp.connected());
+    std::vector<uint8_t> burst;
+    const std::vector<std::string> names = {"www.example.com", "nope.example.com",
+                                            "big.example.com", "ns1.example.com",
+                                            "www.example.org"};
+    for (size_t i = 0; i < names.size(); ++i) {
+        const auto framed =
+            TcpClient::framed(make_query(ask(names[i], 1, static_cast<uint16_t>(100 + i))));
+        burst.insert(burst.end(), framed.begin(), framed.end());
+    }
+    // Split mid-message: the server must reassemble across reads.
+    const std::vector<uint8_t> head(burst.begin(), burst.begin() + 7);
+    const std::vector<uint8_t> tail(burst.begin() + 7, burst.end());
+    tcp.write_raw(head);
+    tcp.write_raw(tail);
+    const std::vector<ldns_pkt_rcode> rcodes = {LDNS_RCODE_NOERROR, LDNS_RCODE_NXDOMAIN,
+                                                LDNS_RCODE_NOERROR, LDNS_RCODE_NOERROR,
+                                                LDNS_RCODE_REFUSED};
+    for (size_t i = 0; i < names.size(); ++i) {
+        auto reply = tcp.read_message();
+        ASSERT_TRUE(reply) << i;
+        auto p = decode(*reply);
+        ASSERT_TRUE(p) << i;
+        EXPECT_EQ(ldns_pkt_id(p.get()), 100 + i);
+        EXPECT_EQ(ldns_pkt_get_rcode(p.get()), rcodes[i]) << names[i];
+    }
+}
+
+TEST_F(DnsServerTest, MalformedPacketsThenAGoodQueryStillAnswered) {
+    UdpClient client(port_);
+    client.send({1, 2, 3, 4, 5});  // runt: dropped
+    QuerySpec response = ask("www.example.com", 1, 1);
+    response.flags = 0x8000;  // QR=1: never answered
+    client.send(make_query(response));
+    // A forward compression pointer in the question: FORMERR.
+    std::vector<uint8_t> bad = {0, 2, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0xC0, 40, 0, 1, 0, 1};
+    client.send(bad);
+    QuerySpec notify = ask("www.example.com", 6, 3);
+    notify.flags = 4 << 11;
+    client.send(make_query(notify));
+    QuerySpec badvers = ask("www.example.com", 1, 4);
+    badvers.edns = true;
+    badvers.version = 1;
+    client.send(make_query(badvers));
+    client.send(make_query(ask("www.example.com", 1, 5)));
+
+    // Replies arrive in order on one socket; the two dropped packets have none.
+    std::vector<std::pair<uint16_t, int>> seen;
+    for (int i = 0; i < 4; ++i) {
+        auto reply = client.receive();
+        ASSERT_TRUE(reply) << i;
+        auto p = decode(*reply);
+        ASSERT_TRUE(p);
+        const int rcode =
+            ldns_pkt_get_rcode(p.get()) | (ldns_pkt_edns_extended_rcode(p.get()) << 4);
+        seen.emplace_back(ldns_pkt_id(p.get()), rcode);
+    }
+    EXPECT_EQ(seen, (std::vector<std::pair<uint16_t, int>>{{2, 1}, {3, 4}, {4, 16}, {5, 0}}));
+}
+
+TEST_F(DnsServerTest, MalformedTcpMessageThenAGoodOne) {
+    TcpClient tcp(port_);
+    ASSERT_TRUE(tcp.connected());
+    std::vector<uint8_t> bad = {0, 2, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0};  // QDCOUNT 2, no questions
+    tcp.write_raw(TcpClient::framed(bad));
+    tcp.write_raw(TcpClient::framed(make_query(ask("www.example.com", 1, 9))));
+    auto first = tcp.read_message();
+    ASSERT_TRUE(first);
+    auto p = decode(*first);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_get_rcode(p.get()), LDNS_RCODE_FORMERR);
+    auto second = tcp.read_message();
+    ASSERT_TRUE(second);
+    p = decode(*second);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_id(p.get()), 9);
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 2);
+}
+
+TEST_F(DnsServerTest, IdleTcpConnectionsAreClosed) {
+    TcpClient tcp(port_);
+    ASSERT_TRUE(tcp.connected());
+    EXPECT_TRUE(tcp.closed_by_server());  // idle timeout 300 ms, client deadline 3 s
+}
+
+TEST_F(DnsServerTest, ConnectionsOverTheCapAreClosed) {
+    std::vector<std::unique_ptr<TcpClient>> open;
+    for (int i = 0; i < 3; ++i) {
+        open.push_back(std::make_unique<TcpClient>(port_));
+        ASSERT_TRUE(open.back()->connected());
+        open.back()->write_raw(TcpClient::framed(make_query(ask("www.example.com"))));
+        ASSERT_TRUE(open.back()->read_message());  // counted by the server by now
+    }
+    TcpClient extra(port_);
+    ASSERT_TRUE(extra.connected());  // the kernel accepts; the server closes it
+    EXPECT_TRUE(extra.closed_by_server());
+}
+
+TEST_F(DnsServerTest, ClientSubnetIsEchoed) {
+    UdpClient client(port_);
+    QuerySpec s = ask("www.example.com");
+    s.edns = true;
+    s.ecs = true;
+    s.subnet = {1, 24, 0, {198, 51, 100}};
+    auto p = client.ask(make_query(s));
+    ASSERT_TRUE(p);
+    ldns_rdf* data = ldns_pkt_edns_data(p.get());
+    ASSERT_NE(data, nullptr);
+    ASSERT_GE(ldns_rdf_size(data), 11u);
+    const uint8_t* d = ldns_rdf_data(data);
+    EXPECT_EQ(d[1], 8);   // option code
+    EXPECT_EQ(d[6], 24);  // source prefix echoed
+    EXPECT_EQ(d[8], 198);
+}
+
+TEST(DnsServer, ServfailWithoutAState) {
+    StateHolder empty;
+    DnsServer server({}, empty);
+    server.start();
+    UdpClient client(server.bound_port());
+    auto p = client.ask(make_query(ask("www.example.com")));
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_get_rcode(p.get()), LDNS_RCODE_SERVFAIL);
+    server.stop();
+    server.stop();  // idempotent
+}
+
+TEST(DnsServer, ServesIpv6Loopback) {
+    StateHolder holder(example_state());
+    DnsServerOptions options;
+    options.address = "::1";
+    options.workers = 1;
+    DnsServer server(options, holder);
+    server.start();
+    EXPECT_EQ(server.bound_address(), "[::1]:" + std::to_string(server.bound_port()));
+    const int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+    set_timeout(fd);
+    sockaddr_in6 to{};
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(server.bound_port());
+    to.sin6_addr = in6addr_loopback;
+    const auto query = make_query(ask("www.example.com"));
+    ASSERT_EQ(sendto(fd, query.data(), query.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+                     sizeof to),
+              static_cast<ssize_t>(query.size()));
+    std::vector<uint8_t> buf(4096);
+    const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    close(fd);
+    ASSERT_GT(n, 0);
+    buf.resize(static_cast<size_t>(n));
+    auto p = decode(buf);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 2);
+}
+
+TEST(DnsServer, BindFailureNamesTheAddress) {
+    StateHolder holder;
+    DnsServer first({}, holder);
+    first.start();
+    DnsServerOptions same;
+    same.port = first.bound_port();
+    same.workers = 1;
+    // UDP sockets share the port (SO_REUSEPORT, same user): the TCP listener collides.
+    DnsServer second(same, holder);
+    try {
+        second.start();
+        FAIL() << "second bind on port " << same.port << " succeeded";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find(std::to_string(same.port)), std::string::npos)
+            << e.what();
+    }
+    DnsServerOptions bad;
+    bad.address = "not-an-address";
+    DnsServer third(bad, holder);
+    EXPECT_THROW(third.start(), std::system_error);
+}
+
+}  // namespace
+}  // namespace r53::server

@@ -1,0 +1,71 @@
+// The Route 53 API's XML wire format (semantics §6, §4 "Envelope"), without a server.
+#include "server/route53_api/xml.hpp"
+
+#include <gtest/gtest.h>
+
+namespace r53::server::route53 {
+namespace {
+
+TEST(Route53Xml, RequestListsBecomeSequences) {
+    std::string root, error;
+    auto node = parse_xml_request(
+        R"(<?xml version="1.0"?><CreateHealthCheckRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
+<CallerReference>ref &amp; co</CallerReference><HealthCheckConfig><Type>HTTPS</Type><Port>443</Port>
+<Regions><Region>us-east-1</Region><Region>eu-west-1</Region></Regions></HealthCheckConfig>
+</CreateHealthCheckRequest>)",
+        root, error);
+    ASSERT_TRUE(node) << error;
+    EXPECT_EQ(root, "CreateHealthCheckRequest");
+    EXPECT_EQ((*node)["CallerReference"].Scalar(), "ref & co");
+    YAML::Node regions = (*node)["HealthCheckConfig"]["Regions"];
+    ASSERT_TRUE(regions.IsSequence());
+    ASSERT_EQ(regions.size(), 2u);
+    EXPECT_EQ(regions[1].Scalar(), "eu-west-1");
+    EXPECT_EQ((*node)["HealthCheckConfig"]["Port"].Scalar(), "443");
+}
+
+TEST(Route53Xml, MalformedBodyIsAnError) {
+    std::string root, error;
+    EXPECT_FALSE(parse_xml_request("<CreateHealthCheckRequest><Caller", root, error));
+    EXPECT_FALSE(error.empty());
+}
+
+TEST(Route53Xml, RepliesUseMemberNamesAndEscape) {
+    boost::json::object body{
+        {"DelegationSet", boost::json::object{{"NameServers", boost::json::array{"a", "b"}}}},
+        {"Comment", "<x&y>"},
+        {"IsTruncated", false},
+        {"Count", 3}};
+    EXPECT_EQ(render_xml("R", body),
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<R "
+              "xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><DelegationSet><NameServers>"
+              "<NameServer>a</NameServer><NameServer>b</NameServer></NameServers></DelegationSet>"
+              "<Comment>&lt;x&amp;y&gt;</Comment><IsTruncated>false</IsTruncated><Count>3</Count>"
+              "</R>");
+}
+
+TEST(Route53Xml, ErrorEnvelope) {
+    auto res = aws_error(http::status::not_found, "NoSuchHostedZone", "No hosted zone found", 11);
+    EXPECT_EQ(res.result(), http::status::not_found);
+    std::string id(res["x-amz-request-id"]);
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(res.body(),
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse "
+              "xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type>"
+              "<Code>NoSuchHostedZone</Code><Message>No hosted zone found</Message></Error>"
+              "<RequestId>" +
+                  id + "</RequestId></ErrorResponse>");
+    EXPECT_EQ(res[http::field::content_type], "text/xml");
+}
+
+TEST(Route53Xml, Ids) {
+    std::string zone = random_id('Z', 20);
+    EXPECT_EQ(zone.size(), 21u);
+    EXPECT_EQ(zone[0], 'Z');
+    for (char c : zone) EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    EXPECT_NE(random_uuid(), random_uuid());
+    EXPECT_EQ(iso8601(0.25), "1970-01-01T00:00:00.250Z");
+}
+
+}  // namespace
+}  // namespace r53::server::route53
