@@ -1,18 +1,13 @@
 #include "server/route53_api/xml.hpp"
 
-#include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
 #include <cstdio>
 #include <ctime>
 #include <map>
-#include <random>
-#include <set>
-#include <sstream>
 
 namespace r53::server::route53 {
 namespace {
-
-namespace pt = boost::property_tree;
 
 // Wrapper element -> member element, for every list in the operations served (botocore model).
 const std::map<std::string, std::string, std::less<>>& list_members() {
@@ -41,27 +36,6 @@ const std::map<std::string, std::string, std::less<>>& list_members() {
     return members;
 }
 
-bool is_markup(const std::string& key) {
-    return !key.empty() && key.front() == '<';
-}
-
-YAML::Node to_yaml(const std::string& name, const pt::ptree& element) {
-    bool has_children = false;
-    for (const auto& [key, child] : element)
-        if (!is_markup(key)) has_children = true;
-    if (list_members().count(name)) {
-        YAML::Node seq(YAML::NodeType::Sequence);
-        for (const auto& [key, child] : element)
-            if (!is_markup(key)) seq.push_back(to_yaml(key, child));
-        return seq;
-    }
-    if (!has_children) return YAML::Node(element.data());
-    YAML::Node map(YAML::NodeType::Map);
-    for (const auto& [key, child] : element)
-        if (!is_markup(key)) map[key] = to_yaml(key, child);
-    return map;
-}
-
 void escape_into(std::string& out, std::string_view text) {
     for (char c : text) {
         switch (c) {
@@ -81,7 +55,12 @@ void escape_into(std::string& out, std::string_view text) {
                 out += "&apos;";
                 break;
             default:
-                out += c;
+                // XML 1.0 allows no control characters but TAB, LF and CR, not even as
+                // references: a reply carrying one would not parse, so it reads U+FFFD.
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                    out += "\xEF\xBF\xBD";
+                else
+                    out += c;
         }
     }
 }
@@ -115,9 +94,11 @@ void render_value(std::string& out, std::string_view name, const boost::json::va
     out += '>';
 }
 
-std::mt19937_64& rng() {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return engine;
+// One generator per thread (boost::uuids::random_generator seeds itself from the OS and is not
+// thread-safe).
+boost::uuids::random_generator& uuid_generator() {
+    thread_local boost::uuids::random_generator generator;
+    return generator;
 }
 
 HttpResponse base_reply(http::status status, unsigned version) {
@@ -129,26 +110,8 @@ HttpResponse base_reply(http::status status, unsigned version) {
 
 }  // namespace
 
-std::optional<YAML::Node> parse_xml_request(const std::string& body, std::string& root,
-                                            std::string& error) {
-    pt::ptree doc;
-    try {
-        std::istringstream in(body);
-        pt::read_xml(in, doc, pt::xml_parser::no_comments);
-    } catch (const pt::xml_parser_error& e) {
-        error = e.message();
-        return std::nullopt;
-    }
-    for (const auto& [key, child] : doc) {
-        if (is_markup(key)) continue;
-        root = key;
-        YAML::Node map(YAML::NodeType::Map);
-        for (const auto& [k, c] : child)
-            if (!is_markup(k)) map[k] = to_yaml(k, c);
-        return map;
-    }
-    error = "the request has no root element";
-    return std::nullopt;
+bool is_xml_list(std::string_view element) {
+    return list_members().find(element) != list_members().end();
 }
 
 std::string render_xml(const std::string& root, const boost::json::object& body) {
@@ -213,23 +176,21 @@ double unix_now() {
 
 std::string random_id(char prefix, size_t length) {
     static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    std::uniform_int_distribution<size_t> pick(0, sizeof kAlphabet - 2);
     std::string id(1, prefix);
-    for (size_t i = 0; i < length; ++i) id += kAlphabet[pick(rng())];
+    // 16 random bytes per uuid; each byte picks a letter (256 % 36 leaves a bias of under 1 %
+    // that no caller can observe: ids only need to be unique).
+    while (id.size() < length + 1) {
+        auto u = uuid_generator()();
+        for (auto byte : u) {
+            if (id.size() == length + 1) break;
+            id += kAlphabet[byte % (sizeof kAlphabet - 1)];
+        }
+    }
     return id;
 }
 
 std::string random_uuid() {
-    std::uniform_int_distribution<uint64_t> any;
-    uint64_t hi = any(rng()), lo = any(rng());
-    hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                  static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                  static_cast<unsigned>(lo >> 48),
-                  static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-    return buf;
+    return boost::uuids::to_string(uuid_generator()());
 }
 
 }  // namespace r53::server::route53

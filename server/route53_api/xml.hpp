@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "server/http/http_types.hpp"
 
@@ -18,9 +19,13 @@ inline constexpr const char* kXmlNamespace = "https://route53.amazonaws.com/doc/
 
 // The children of the document's root element as a YAML map (lists by their AWS wrapper names:
 // <Regions><Region>..</Region></Regions> becomes a sequence). `root` receives the root's name.
-// nullopt with `error` set when the body is not well-formed XML.
+// nullopt with `error` set when the body is not well-formed XML, has a DTD, nests too deep,
+// or its root is not in the Route 53 namespace.
 std::optional<YAML::Node> parse_xml_request(const std::string& body, std::string& root,
                                             std::string& error);
+
+// Whether an element is a list wrapper (<Regions>, <Changes>, ...), per the botocore model.
+bool is_xml_list(std::string_view element);
 
 // `<Root xmlns="...">` + `body` rendered as XML. Lists use their AWS member element names.
 std::string render_xml(const std::string& root, const boost::json::object& body);

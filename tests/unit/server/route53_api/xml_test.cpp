@@ -30,6 +30,68 @@ TEST(Route53Xml, MalformedBodyIsAnError) {
     EXPECT_FALSE(error.empty());
 }
 
+// Each of these is not well-formed XML 1.0 (or not a Route 53 document) and must be refused
+// whole: a reader that accepted any of them would act on a body the SDKs never send.
+TEST(Route53Xml, RefusesWhatXmlDoesNotAllow) {
+    const char* bodies[] = {
+        "<A><B>x</C></A>",                                      // mismatched end tag
+        "<A>&bogus;</A>",                                       // undefined entity
+        "<A>fish & chips</A>",                                  // bare ampersand
+        "<A/><B/>",                                             // a second root
+        "<A xmlns=\"https://example.com/other\"><B>x</B></A>",  // another API's namespace
+        "<!DOCTYPE A [<!ENTITY e \"boom\">]><A>&e;</A>",        // a DTD with an entity
+        "<!DOCTYPE A><A/>",                                     // any DTD at all
+        "",                                                     // nothing
+    };
+    for (const char* body : bodies) {
+        std::string root, error;
+        EXPECT_FALSE(parse_xml_request(body, root, error)) << body;
+        EXPECT_FALSE(error.empty()) << body;
+    }
+}
+
+TEST(Route53Xml, ErrorNamesTheLine) {
+    std::string root, error;
+    ASSERT_FALSE(parse_xml_request("<A>\n<B>x</C>\n</A>", root, error));
+    EXPECT_EQ(error.rfind("line 2: ", 0), 0u) << error;
+}
+
+TEST(Route53Xml, RefusesDeepNesting) {
+    std::string body;
+    for (int i = 0; i < 40; ++i) body += "<E>";
+    for (int i = 0; i < 40; ++i) body += "</E>";
+    std::string root, error;
+    EXPECT_FALSE(parse_xml_request("<A>" + body + "</A>", root, error));
+    EXPECT_NE(error.find("nest"), std::string::npos) << error;
+}
+
+TEST(Route53Xml, CommentsAndCdataReadAsText) {
+    std::string root, error;
+    auto node = parse_xml_request("<A><!-- note --><B><![CDATA[a<b]]></B><C>x<!-- y -->z</C></A>",
+                                  root, error);
+    ASSERT_TRUE(node) << error;
+    EXPECT_EQ(root, "A");
+    EXPECT_EQ((*node)["B"].Scalar(), "a<b");
+    EXPECT_EQ((*node)["C"].Scalar(), "xz");
+}
+
+TEST(Route53Xml, ControlCharactersInRepliesBecomeReplacementCharacters) {
+    boost::json::object body{{"Comment", std::string("a\x01"
+                                                     "b\tc")}};
+    std::string xml = render_xml("R", body);
+    EXPECT_NE(xml.find("<Comment>a\xEF\xBF\xBD"
+                       "b\tc</Comment>"),
+              std::string::npos)
+        << xml;
+    // The reply reads back as XML.
+    std::string root, error;
+    auto node = parse_xml_request(xml, root, error);
+    ASSERT_TRUE(node) << error;
+    EXPECT_EQ((*node)["Comment"].Scalar(),
+              "a\xEF\xBF\xBD"
+              "b\tc");
+}
+
 TEST(Route53Xml, RepliesUseMemberNamesAndEscape) {
     boost::json::object body{
         {"DelegationSet", boost::json::object{{"NameServers", boost::json::array{"a", "b"}}}},
