@@ -1,4 +1,5 @@
-// Command line of r53sim: serve, check, ready. Every flag is documented in usage_text().
+// Command line of r53sim: serve, check, ready. usage_text() is generated from the parser's own
+// option descriptions.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,8 @@ enum class Command { Serve, Check, Ready, Version, Help };
 
 struct CliOptions {
     Command command = Command::Help;
-    std::string config_path;  // "-" = stdin
+    Command help_for = Command::Help;  // `r53sim serve --help`: the command whose options to show
+    std::string config_path;           // "-" = stdin
     std::optional<std::string> dns_address;
     std::optional<std::string> admin_address;
     std::optional<std::string> ready_file;
@@ -47,8 +49,10 @@ struct CliParse {
 };
 
 // Environment fallbacks: R53SIM_CONFIG, R53SIM_DNS, R53SIM_ADMIN, R53SIM_LOG_FORMAT,
-// R53SIM_LOG_LEVEL.
+// R53SIM_LOG_LEVEL. `error` is one line, ending with where to read more ("; see r53sim serve
+// --help").
 CliParse parse_cli(const std::vector<std::string>& args);
-const char* usage_text();
+// Command::Help: every command and option; a command: its options only.
+std::string usage_text(Command command = Command::Help);
 
 }  // namespace r53::server

@@ -12,13 +12,13 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     auto parsed = parse_cli(args);
     if (!parsed.options) {
-        std::fprintf(stderr, "r53sim: %s\n\n%s", parsed.error.c_str(), usage_text());
+        std::fprintf(stderr, "r53sim: %s\n", parsed.error.c_str());
         return kExitUsage;
     }
     const CliOptions& o = *parsed.options;
     switch (o.command) {
         case Command::Help:
-            std::fputs(usage_text(), stdout);
+            std::fputs(usage_text(o.help_for).c_str(), stdout);
             return kExitOk;
         case Command::Version:
             std::printf("r53sim %s\n", R53SIM_VERSION);

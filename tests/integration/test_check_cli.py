@@ -2,6 +2,8 @@
 import os
 import subprocess
 
+import pytest
+
 from harness import BINARY, SOURCE_DIR
 
 SEED = os.path.join(SOURCE_DIR, "tests", "fixtures", "config", "two-region-failover.txt")
@@ -92,6 +94,66 @@ def test_usage_errors_exit_2():
     assert r.returncode == 2
     r = subprocess.run([BINARY, "frobnicate"], capture_output=True, text=True, timeout=10)
     assert r.returncode == 2
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=10,
+                          env={**os.environ, **(env or {})})
+
+
+def test_an_unknown_flag_is_one_line_naming_it_with_a_suggestion():
+    r = run_cli("serve", "-c", "x.yaml", "--admn", "127.0.0.1:0")
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        "r53sim: unknown option '--admn' (did you mean '--admin'?); see r53sim serve --help"]
+    r = run_cli("serve", "--bogus")
+    assert r.returncode == 2
+    assert r.stderr == "r53sim: unknown option '--bogus'; see r53sim serve --help\n"
+    # A flag of another command is unknown here, and says so for this command.
+    r = run_cli("check", "--dns", "127.0.0.1:0")
+    assert r.returncode == 2
+    assert r.stderr == "r53sim: unknown option '--dns'; see r53sim check --help\n"
+
+
+@pytest.mark.parametrize("flags,expected", [
+    (["--seed", "-1"], "--seed must be a whole number"),
+    (["--seed", "12x"], "--seed must be a whole number"),
+    (["--time-scale", "inf"], "--time-scale must be a positive finite number, not 'inf'"),
+    (["--time-scale", "nan"], "--time-scale must be a positive finite number"),
+    (["--time-scale", "0"], "--time-scale must be a positive finite number"),
+    (["--workers", "0"], "--workers must be a whole number from 1 to 256"),
+    (["--log-level", "loud"], "--log-level must be debug, info, warn or error, not 'loud'"),
+    (["--dns"], "option '--dns' needs a value"),
+    (["--watch=yes"], "option '--watch' takes no value"),
+    (["--dns", "a", "--dns", "b"], "option '--dns' is given twice"),
+])
+def test_bad_flag_values_are_refused_in_one_line(flags, expected):
+    r = run_cli("serve", "-c", "x.yaml", *flags)
+    assert r.returncode == 2, r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+    assert expected in r.stderr, r.stderr
+
+
+def test_a_bad_log_level_in_the_environment_is_an_error():
+    r = run_cli("serve", "-c", "x.yaml", env={"R53SIM_LOG_LEVEL": "loud"})
+    assert r.returncode == 2
+    assert "R53SIM_LOG_LEVEL must be debug, info, warn or error, not 'loud'" in r.stderr
+
+
+def test_flag_equals_value_is_read(tmp_path):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("hosted_zones:\n  - Name: example.com\n    Bogus: 1\n")
+    # --config=PATH reaches the loader: the config's own error comes back, exit 1.
+    r = run_cli("check", f"--config={cfg}")
+    assert r.returncode == 1, r.stderr
+    assert "Bogus" in r.stderr
+
+
+def test_command_help_lists_only_that_command():
+    r = run_cli("ready", "--help")
+    assert r.returncode == 0
+    assert "--ready-file" in r.stdout and "--admin" in r.stdout
+    assert "--time-scale" not in r.stdout
 
 
 def test_version_and_help():
