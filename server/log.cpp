@@ -41,7 +41,65 @@ std::string timestamp() {
     return buf;
 }
 
+void escape_into(std::string& out, char c) {
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(c));
+                out += hex;
+            } else {
+                out += c;
+            }
+    }
+}
+
+bool needs_quotes(std::string_view v) {
+    if (v.empty()) return true;
+    for (char c : v)
+        if (c == ' ' || c == '"' || c == '\\' || c == '=' || static_cast<unsigned char>(c) < 0x20 ||
+            c == 0x7F)
+            return true;
+    return false;
+}
+
 }  // namespace
+
+std::string text_log_value(std::string_view value) {
+    if (!needs_quotes(value)) return std::string(value);
+    std::string out = "\"";
+    for (char c : value) escape_into(out, c);
+    out += '"';
+    return out;
+}
+
+std::string text_log_message(std::string_view message) {
+    std::string out;
+    out.reserve(message.size());
+    for (char c : message) {
+        // Quotes are plain text in a message; only what could break the line is escaped.
+        if (c == '"')
+            out += c;
+        else
+            escape_into(out, c);
+    }
+    return out;
+}
 
 void configure_logging(LogLevel level, LogFormat format) {
     g_level = static_cast<int>(level);
@@ -79,12 +137,12 @@ void log(LogLevel level, std::string_view event, std::string_view message,
         for (const auto& [k, v] : fields) o[k] = v;
         line = boost::json::serialize(o);
     } else {
-        line = timestamp() + " " + level_name(level) + " " + std::string(message);
+        line = timestamp() + " " + level_name(level) + " " + text_log_message(message);
         for (const auto& [k, v] : fields) {
             line += ' ';
             line += k;
             line += '=';
-            line += v.find(' ') == std::string::npos ? v : "\"" + v + "\"";
+            line += text_log_value(v);
         }
     }
     line += '\n';
