@@ -17,6 +17,7 @@
 #include "server/http/http_server.hpp"
 #include "server/log.hpp"
 #include "server/route53_api/api.hpp"
+#include "server/store/atomic_file.hpp"
 #include "server/store/file_store.hpp"
 
 namespace r53::server {
@@ -32,16 +33,8 @@ void log_diagnostics(const config::Diagnostics& ds) {
 
 bool write_ready_file(const std::string& path, const std::string& dns, const std::string& admin) {
     boost::json::object o{{"dns", dns}, {"admin", admin}};
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out) return false;
-        out << boost::json::serialize(o) << "\n";
-        if (!out.flush()) return false;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);  // readers never see a half-written file
-    return !ec;
+    // Fixtures poll for this file: they must never read half of it.
+    return write_file_atomically(path, boost::json::serialize(o) + "\n").empty();
 }
 
 std::optional<fs::file_time_type> config_mtime(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "server/store/atomic_file.hpp"
 #include "server/store/shapes.hpp"
 
 namespace r53::server::route53 {
@@ -80,16 +81,8 @@ std::string first_error(const config::Diagnostics& ds) {
 std::string save_state(const State& state, const std::string& path) {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out) return "cannot write " + tmp;
-        out << json::serialize(state_json(state)) << "\n";
-        if (!out.flush()) return "cannot write " + tmp;
-    }
-    fs::rename(tmp, path, ec);  // a crash leaves the old file or the new one, never half of one
-    if (ec) return "cannot rename " + tmp + ": " + ec.message();
-    return {};
+    // A crash leaves the old file or the new one, never half of one.
+    return write_file_atomically(path, json::serialize(state_json(state)) + "\n");
 }
 
 StatePtr load_state(const std::string& path, std::string& error) {
