@@ -1,9 +1,9 @@
 // HealthCheckConfig: the aws CLI's client-side checks, then Route 53's server-side ones (§1.2).
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <array>
 
+#include "config/ip_prefix.hpp"
 #include "config/parse.hpp"
 #include "config/yaml_util.hpp"
 
@@ -62,8 +62,7 @@ bool probes_endpoint(HealthCheckType t) {
 }
 
 bool valid_ip(const std::string& s) {
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+    return parse_ip_prefix(s, PrefixForm::AddressOnly).has_value();
 }
 
 class Checker {

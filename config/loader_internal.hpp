@@ -25,6 +25,5 @@ void check_references(const Config& config, const ParseContext& ctx);
 Diagnostics cli_usage_problems(const std::vector<CliArgument>& args, const std::string& file);
 
 bool valid_ip_address(const std::string& text);
-bool valid_cidr(const std::string& text);
 
 }  // namespace r53::config

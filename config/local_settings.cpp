@@ -1,32 +1,14 @@
 // The `local:` section and the `health_checks:` entries of the YAML config.
-#include <arpa/inet.h>
-
 #include <algorithm>
 
+#include "config/ip_prefix.hpp"
 #include "config/loader_internal.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
 
 bool valid_ip_address(const std::string& text) {
-    unsigned char buf[16];
-    return inet_pton(AF_INET, text.c_str(), buf) == 1 ||
-           inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
-
-bool valid_cidr(const std::string& text) {
-    auto slash = text.find('/');
-    if (slash == std::string::npos) return false;
-    std::string ip = text.substr(0, slash);
-    std::string bits = text.substr(slash + 1);
-    if (bits.empty() || bits.size() > 3 ||
-        !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return false;
-    int n = std::stoi(bits);
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, ip.c_str(), buf) == 1) return n <= 32;
-    if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) return n <= 128;
-    return false;
+    return parse_ip_prefix(text, PrefixForm::AddressOnly).has_value();
 }
 
 namespace {
@@ -163,14 +145,16 @@ void parse_alias_targets(const YAML::Node& list, const ParseContext& ctx, LocalS
         t.dns_name = normalize_dns_name(*name);
         t.a = a.value_or(std::vector<std::string>{});
         t.aaaa = aaaa.value_or(std::vector<std::string>{});
+        auto of_family = [](const std::string& ip, uint8_t family) {
+            auto p = parse_ip_prefix(ip, PrefixForm::AddressOnly);
+            return p && p->family == family;
+        };
         for (const auto& ip : t.a) {
-            unsigned char buf[16];
-            if (inet_pton(AF_INET, ip.c_str(), buf) != 1)
+            if (!of_family(ip, 4))
                 bad(ctx, m.node("A"), "invalid IPv4 address '" + ip + "' in " + path + ".A");
         }
         for (const auto& ip : t.aaaa) {
-            unsigned char buf[16];
-            if (inet_pton(AF_INET6, ip.c_str(), buf) != 1)
+            if (!of_family(ip, 6))
                 bad(ctx, m.node("AAAA"), "invalid IPv6 address '" + ip + "' in " + path + ".AAAA");
         }
         if (t.a.empty() && t.aaaa.empty())
@@ -216,10 +200,24 @@ void parse_cidr_collections(const YAML::Node& list, const ParseContext& ctx, Loc
                     continue;
                 }
                 for (const auto& b : kv.second) {
-                    if (!b.IsScalar() || !valid_cidr(b.Scalar()))
-                        bad(ctx, b, "invalid CIDR block '" + scalar_text(b) + "' in " + path);
-                    else
+                    std::string why;
+                    auto block = b.IsScalar()
+                                     ? parse_ip_prefix(b.Scalar(), PrefixForm::PrefixOnly, &why)
+                                     : std::nullopt;
+                    if (!block) {
+                        bad(ctx, b,
+                            "invalid CIDR block in " + path + ": " +
+                                (why.empty() ? "'" + scalar_text(b) + "' is not a CIDR" : why));
+                    } else if (block->length < 1 ||
+                               block->length > (block->family == 4 ? 24 : 48)) {
+                        // §2.3 IP-based: Route 53 takes IPv4 /1-/24 and IPv6 /1-/48 blocks.
+                        bad(ctx, b,
+                            "invalid CIDR block in " + path + ": '" + b.Scalar() +
+                                "' is outside the prefix lengths Route 53 accepts (IPv4 /1-/24, "
+                                "IPv6 /1-/48)");
+                    } else {
                         blocks.push_back(b.Scalar());
+                    }
                 }
                 c.locations[kv.first.Scalar()] = blocks;
             }
@@ -253,8 +251,8 @@ void parse_client_locations(const YAML::Node& list, const ParseContext& ctx, Loc
         }
         if (!m.ok()) continue;
         p.cidr = *cidr;
-        if (!valid_cidr(p.cidr))
-            bad(ctx, m.node("cidr"), "invalid CIDR '" + p.cidr + "' in " + path);
+        if (std::string why; !parse_ip_prefix(p.cidr, PrefixForm::PrefixOnly, &why))
+            bad(ctx, m.node("cidr"), "invalid CIDR in " + path + ": " + why);
         local.client_locations.push_back(p);
     }
 }

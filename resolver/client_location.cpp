@@ -1,33 +1,15 @@
 #include "resolver/client_location.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 namespace r53::resolver {
 
-std::optional<Cidr> Cidr::parse(std::string_view text) {
+std::optional<Cidr> Cidr::parse(std::string_view text, std::string* error) {
+    auto prefix = config::parse_ip_prefix(text, config::PrefixForm::AddressOrPrefix, error);
+    if (!prefix) return std::nullopt;
     Cidr c;
-    std::string address(text.substr(0, text.find('/')));
-    if (inet_pton(AF_INET, address.c_str(), c.bytes.data()) == 1) {
-        c.family = 4;
-        c.length = 32;
-    } else if (inet_pton(AF_INET6, address.c_str(), c.bytes.data()) == 1) {
-        c.family = 6;
-        c.length = 128;
-    } else {
-        return std::nullopt;
-    }
-    if (auto slash = text.find('/'); slash != std::string_view::npos) {
-        unsigned length = 0;
-        auto digits = text.substr(slash + 1);
-        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
-        if (ec != std::errc{} || end != digits.data() + digits.size() || length > c.length)
-            return std::nullopt;
-        c.length = static_cast<uint8_t>(length);
-    }
+    static_cast<config::IpPrefix&>(c) = *prefix;
     return c;
 }
 

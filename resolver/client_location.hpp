@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/ip_prefix.hpp"
 #include "config/model.hpp"
 #include "resolver/question.hpp"
 
@@ -16,13 +17,11 @@ namespace r53::resolver {
 
 using config::Coordinates;
 
-struct Cidr {
-    uint8_t family = 0;  // 4 or 6
-    uint8_t length = 0;
-    std::array<uint8_t, 16> bytes{};
-
+// A block of client addresses, read by config's one prefix parser (no host bits past the
+// prefix).
+struct Cidr : config::IpPrefix {
     // "192.0.2.0/24", "2001:db8::/32", or a bare address (full length).
-    static std::optional<Cidr> parse(std::string_view text);
+    static std::optional<Cidr> parse(std::string_view text, std::string* error = nullptr);
     // True when `client` lies inside this block and is at least as specific (§2.3 IP-based:
     // a client prefix shorter than the block does not match).
     bool contains(const ClientAddress& client) const noexcept;

@@ -98,9 +98,10 @@ Explanation explain(const ServingState& state, std::string_view name, std::strin
     q.qname_length = static_cast<uint8_t>(wire->size());
     q.qtype = qtype;
     if (!client.empty()) {
-        auto cidr = Cidr::parse(client);
+        std::string why;
+        auto cidr = Cidr::parse(client, &why);
         if (!cidr) {
-            out.error = "invalid client address '" + std::string(client) + "'";
+            out.error = "invalid client address: " + why;
             return out;
         }
         q.client = to_client_address(*cidr);

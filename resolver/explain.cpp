@@ -1,10 +1,9 @@
 #include "resolver/explain.hpp"
 
-#include <arpa/inet.h>
-
 #include <chrono>
 #include <cstring>
 
+#include "resolver/client_location.hpp"
 #include "resolver/describe.hpp"
 #include "resolver/ldns.hpp"
 #include "resolver/names.hpp"
@@ -18,20 +17,6 @@ std::optional<uint16_t> parse_qtype(const std::string& text) {
     ldns_rr_type t = ldns_get_rr_type_by_name(text.c_str());
     if (t == 0 && text != "TYPE0") return std::nullopt;
     return static_cast<uint16_t>(t);
-}
-
-bool parse_client(const std::string& text, ClientAddress& out) {
-    if (inet_pton(AF_INET, text.c_str(), out.bytes.data()) == 1) {
-        out.family = 4;
-        out.prefix_length = 32;
-        return true;
-    }
-    if (inet_pton(AF_INET6, text.c_str(), out.bytes.data()) == 1) {
-        out.family = 6;
-        out.prefix_length = 128;
-        return true;
-    }
-    return false;
 }
 
 }  // namespace
@@ -61,10 +46,13 @@ ExplainResult explain(const ServingState* state, const std::string& name, const 
     q.qname = wire->data();
     q.qname_length = static_cast<uint8_t>(wire->size());
     q.qtype = *qtype;
-    if (!parse_client(client_text, q.client)) {
-        out.error = "client must be an IPv4 or IPv6 address: " + client_text;
+    std::string why;
+    auto cidr = Cidr::parse(client_text, &why);
+    if (!cidr) {
+        out.error = "client must be an IPv4 or IPv6 address or prefix: " + why;
         return out;
     }
+    q.client = to_client_address(*cidr);
     out.client = client_text;
     Random random(state->config->local.routing_seed.value_or(
         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())));

@@ -88,9 +88,10 @@ class Builder {
 
     void build_locator() {
         for (const auto& p : config_.local.client_locations) {
-            auto cidr = Cidr::parse(p.cidr);
+            std::string why;
+            auto cidr = Cidr::parse(p.cidr, &why);
             if (!cidr) {
-                error({}, "InvalidInput", "client_locations: invalid CIDR '" + p.cidr + "'");
+                error({}, "InvalidInput", "client_locations: invalid CIDR: " + why);
                 continue;
             }
             impl_.locator.add(*cidr, p);
@@ -214,10 +215,11 @@ class Builder {
             auto it = collection.locations.find(c.location_name);
             if (it == collection.locations.end()) break;
             for (const auto& block : it->second) {
-                if (auto cidr = Cidr::parse(block))
+                std::string why;
+                if (auto cidr = Cidr::parse(block, &why))
                     rec.cidr_blocks.push_back(*cidr);
                 else
-                    error(rs.where, "InvalidInput", "invalid CIDR block '" + block + "'");
+                    error(rs.where, "InvalidInput", "invalid CIDR block: " + why);
             }
             return;
         }

@@ -1,12 +1,11 @@
 #include "server/dns/query_processor.hpp"
 
-#include <arpa/inet.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 
+#include "resolver/client_location.hpp"
 #include "resolver/resolve.hpp"
 #include "server/dns/wire_encode.hpp"
 
@@ -50,30 +49,10 @@ bool is_loopback(const resolver::ClientAddress& address) noexcept {
 }
 
 bool parse_client_address(const char* text, resolver::ClientAddress& out) noexcept {
-    char host[64];
-    const char* slash = std::strchr(text, '/');
-    const size_t host_length = slash ? static_cast<size_t>(slash - text) : std::strlen(text);
-    if (host_length == 0 || host_length >= sizeof host) return false;
-    std::memcpy(host, text, host_length);
-    host[host_length] = 0;
-    resolver::ClientAddress parsed;
-    if (inet_pton(AF_INET, host, parsed.bytes.data()) == 1) {
-        parsed.family = 4;
-        parsed.prefix_length = 32;
-    } else if (inet_pton(AF_INET6, host, parsed.bytes.data()) == 1) {
-        parsed.family = 6;
-        parsed.prefix_length = 128;
-    } else {
-        return false;
-    }
-    if (slash) {
-        char* end = nullptr;
-        const long prefix = std::strtol(slash + 1, &end, 10);
-        if (end == slash + 1 || *end != 0 || prefix < 0 || prefix > parsed.prefix_length)
-            return false;
-        parsed.prefix_length = static_cast<uint8_t>(prefix);
-    }
-    out = parsed;
+    // Without an error string the parser does not allocate, so it cannot throw.
+    auto cidr = resolver::Cidr::parse(text);
+    if (!cidr) return false;
+    out = resolver::to_client_address(*cidr);
     return true;
 }
 

@@ -1,10 +1,9 @@
 // Tags (Terraform reads them on every zone and check) and TestDNSAnswer, which runs the same
 // routing core as the DNS listeners so its answer always agrees with dig.
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <sstream>
 
+#include "config/ip_prefix.hpp"
 #include "config/parse.hpp"
 #include "server/control/control.hpp"
 #include "server/route53_api/internal.hpp"
@@ -97,27 +96,24 @@ std::string rdata_of(const std::string& rr) {
 
 // The ECS address with the bits outside the mask cleared, as a resolver would send it.
 std::optional<std::string> masked_address(const std::string& ip, std::optional<std::string> mask) {
-    unsigned char bytes[16] = {};
-    int family = inet_pton(AF_INET, ip.c_str(), bytes) == 1    ? AF_INET
-                 : inet_pton(AF_INET6, ip.c_str(), bytes) == 1 ? AF_INET6
-                                                               : 0;
-    if (!family) return std::nullopt;
-    int bits = family == AF_INET ? 32 : 128;
-    int prefix = family == AF_INET ? 24 : 64;
+    auto address = config::parse_ip_prefix(ip, config::PrefixForm::AddressOnly);
+    if (!address) return std::nullopt;
+    // TestDNSAnswer takes the address and the mask apart (default /24, /64: §2.4), so the
+    // address may well carry host bits: they are cleared, not refused.
+    const unsigned full = address->family == 4 ? 32 : 128;
+    unsigned length = address->family == 4 ? 24 : 64;
     if (mask) {
         if (mask->empty() || mask->size() > 3 ||
             mask->find_first_not_of("0123456789") != std::string::npos)
             return std::nullopt;
-        prefix = std::stoi(*mask);
-        if (prefix > bits) return std::nullopt;
+        length = static_cast<unsigned>(std::stoul(*mask));
+        if (length > full) return std::nullopt;
     }
-    for (int i = 0; i < bits / 8; ++i) {
-        int keep = std::clamp(prefix - i * 8, 0, 8);
-        bytes[i] &= static_cast<unsigned char>(0xFF00 >> keep);
-    }
-    char text[INET6_ADDRSTRLEN];
-    if (!inet_ntop(family, bytes, text, sizeof text)) return std::nullopt;
-    return std::string(text);
+    config::IpPrefix block = *address;
+    block.length = static_cast<uint8_t>(length);
+    block = config::without_host_bits(block);
+    block.length = static_cast<uint8_t>(full);  // printed as the bare address
+    return block.to_string();
 }
 
 }  // namespace

@@ -480,7 +480,7 @@ TEST_F(IpBasedTest, LongestMatchingBlockThenDefault) {
     } rows[] = {
         {"192.0.2.10", "10.3.0.1"},    {"192.0.2.0/24", "10.3.0.1"},
         {"192.0.7.1", "10.3.0.2"},     {"192.0.0.0/16", "10.3.0.2"},
-        {"192.0.2.0/20", "10.3.0.2"},  // shorter than the /24 block: only the /16 matches
+        {"192.0.0.0/20", "10.3.0.2"},  // shorter than the /24 block: only the /16 matches
         {"192.0.0.0/8", "10.3.0.3"},   // shorter than every block: default
         {"198.51.100.1", "10.3.0.3"},  {"2001:db8:1:2::1", "10.3.0.1"},
         {"2001:db8:2::1", "10.3.0.3"}, {"", "10.3.0.3"},
