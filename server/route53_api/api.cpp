@@ -32,6 +32,21 @@ std::optional<YAML::Node> read_body(const Request& rq, HttpResponse& error) {
     return node;
 }
 
+Mutation::Mutation(Request& rq)
+    : rq_(rq), lock_(rq.control.store().write_mutex()), view_(rq.control.store().view()) {}
+
+std::optional<ZoneEntry> Mutation::zone(const std::string& id, HttpResponse& error) const {
+    auto zone = view_.zone(id);
+    if (!zone) error = no_such_zone(id, rq_.version());
+    return zone;
+}
+
+std::optional<CheckEntry> Mutation::check(const std::string& id, HttpResponse& error) const {
+    auto check = view_.check(id);
+    if (!check) error = no_such_check(id, rq_.version());
+    return check;
+}
+
 HttpResponse invalid_input(const std::string& message, unsigned version) {
     return aws_error(http::status::bad_request, "InvalidInput", message, version);
 }

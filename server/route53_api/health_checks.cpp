@@ -77,9 +77,8 @@ HttpResponse create_check(Request& rq) {
     auto parsed = parse_config(node, ds);
     if (!parsed) return diagnostics_error(ds, rq.version());
 
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
+    Mutation mutation(rq);
+    const View& view = mutation.view();
     if (auto it = view.state->check_references.find(reference);
         it != view.state->check_references.end()) {
         auto existing = view.check(it->second);
@@ -103,10 +102,10 @@ HttpResponse create_check(Request& rq) {
     entry.check.caller_reference = reference;
     entry.check.config = *parsed;
     entry.check.where.file = "route53-api";
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     next->checks[entry.check.id] = entry;
     next->check_references[reference] = entry.check.id;
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     auto res = reply_check(rq, http::status::created, "CreateHealthCheckResponse", entry);
     res.set(http::field::location, rq.location("healthcheck/" + entry.check.id));
     return res;
@@ -116,11 +115,10 @@ HttpResponse update_check(Request& rq, const std::string& id) {
     HttpResponse error;
     auto body = read_body(rq, error);
     if (!body) return error;
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
-    auto entry = view.check(id);
-    if (!entry) return no_such_check(id, rq.version());
+    Mutation mutation(rq);
+    const View& view = mutation.view();
+    auto entry = mutation.check(id, error);
+    if (!entry) return error;
 
     static const std::vector<std::string> kMutable = {
         "IPAddress",       "Port",
@@ -176,23 +174,22 @@ HttpResponse update_check(Request& rq, const std::string& id) {
                              rq.version());
     entry->check.config = *parsed;
     ++entry->version;
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     next->checks[id] = *entry;
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return reply_check(rq, http::status::ok, "UpdateHealthCheckResponse", *entry);
 }
 
 HttpResponse delete_check(Request& rq, const std::string& id) {
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
-    auto entry = view.check(id);
-    if (!entry) return no_such_check(id, rq.version());
-    auto next = std::make_shared<State>(*view.state);
+    HttpResponse error;
+    Mutation mutation(rq);
+    auto entry = mutation.check(id, error);
+    if (!entry) return error;
+    auto next = mutation.next();
     next->checks.erase(id);
     if (entry->from_file) next->deleted_checks.insert(id);
     next->tags.erase("healthcheck/" + id);
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return empty_reply(http::status::ok, "DeleteHealthCheckResponse", rq.version());
 }
 

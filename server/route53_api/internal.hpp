@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +45,29 @@ HttpResponse no_such_check(const std::string& id, unsigned version);
 // Stores `next` and serves it; on a failure of the served build, puts `previous` back and returns
 // the error reply. The caller holds the store's write mutex.
 std::optional<HttpResponse> publish(Request& rq, const StatePtr& previous, StatePtr next);
+
+// One write to the Route 53 state. The store's write lock is held from construction to the end
+// of the handler, so the view taken here is the state the change is computed from, checked
+// against and published over: two writers never both build on the same state.
+class Mutation {
+  public:
+    explicit Mutation(Request& rq);
+    const View& view() const { return view_; }
+    // The zone or health check as it is now, or the NoSuch... reply in `error`.
+    std::optional<ZoneEntry> zone(const std::string& id, HttpResponse& error) const;
+    std::optional<CheckEntry> check(const std::string& id, HttpResponse& error) const;
+    // A copy of the current state for the handler to change.
+    std::shared_ptr<State> next() const { return std::make_shared<State>(*view_.state); }
+    // Stores and serves `next` (see publish above).
+    std::optional<HttpResponse> publish(StatePtr next) {
+        return route53::publish(rq_, view_.state, std::move(next));
+    }
+
+  private:
+    Request& rq_;
+    std::lock_guard<std::mutex> lock_;
+    View view_;
+};
 
 // A new change record (kept in `state`) and its ChangeInfo.
 ChangeEntry record_change(State& state, const std::string& comment);

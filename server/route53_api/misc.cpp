@@ -48,11 +48,10 @@ HttpResponse change_tags(Request& rq, const std::string& type, const std::string
     HttpResponse error;
     auto body = read_body(rq, error);
     if (!body) return error;
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
+    Mutation mutation(rq);
+    const View& view = mutation.view();
     if (auto bad = check_resource(rq, view, type, id)) return *bad;
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     auto& tags = next->tags[type + "/" + id];
     if (YAML::Node add = (*body)["AddTags"]; add.IsDefined())
         for (const auto& tag : add)
@@ -63,7 +62,7 @@ HttpResponse change_tags(Request& rq, const std::string& type, const std::string
     if (tags.size() > 50)
         return invalid_input("The number of tags on the resource would exceed 50.", rq.version());
     if (tags.empty()) next->tags.erase(type + "/" + id);
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return empty_reply(http::status::ok, "ChangeTagsForResourceResponse", rq.version());
 }
 

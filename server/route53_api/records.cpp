@@ -38,11 +38,10 @@ HttpResponse change_record_sets(Request& rq, const std::string& id) {
     auto body = read_body(rq, error);
     if (!body) return error;
 
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
-    auto zone = view.zone(id);
-    if (!zone) return no_such_zone(id, rq.version());
+    Mutation mutation(rq);
+    const View& view = mutation.view();
+    auto zone = mutation.zone(id, error);
+    if (!zone) return error;
 
     config::Diagnostics ds;
     config::ParseContext ctx;
@@ -64,12 +63,12 @@ HttpResponse change_record_sets(Request& rq, const std::string& id) {
     ds = config::apply_change_batch(changed, *batch, context);
     if (config::has_errors(ds)) return diagnostics_error(ds, rq.version());
 
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     ZoneEntry entry = *zone;
     entry.zone = std::move(changed);
     next->zones[id] = std::move(entry);
     auto change = record_change(*next, batch->comment);
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return xml_reply(http::status::ok, "ChangeResourceRecordSetsResponse",
                      {{"ChangeInfo", change_info(rq, change, true)}}, rq.version());
 }

@@ -90,9 +90,8 @@ HttpResponse create_zone(Request& rq) {
         return aws_error(http::status::bad_request, "InvalidDomainName",
                          raw_name + " is not a valid domain name.", rq.version());
 
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
+    Mutation mutation(rq);
+    const View& view = mutation.view();
     if (view.state->zone_references.count(reference))
         return aws_error(http::status::conflict, "HostedZoneAlreadyExists",
                          "A hosted zone has already been created with the specified caller "
@@ -104,7 +103,7 @@ HttpResponse create_zone(Request& rq) {
                              "r53sim serves one hosted zone per name, and " + name +
                                  " is already hosted zone " + z.zone.id + ".",
                              rq.version());
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     ZoneEntry entry;
     do {
         entry.zone.id = random_id('Z', 20);
@@ -117,7 +116,7 @@ HttpResponse create_zone(Request& rq) {
     next->zones[entry.zone.id] = entry;
     next->zone_references[reference] = entry.zone.id;
     auto change = record_change(*next, "");
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
 
     auto res = xml_reply(http::status::created, "CreateHostedZoneResponse",
                          {{"HostedZone", hosted_zone_json(entry)},
@@ -184,23 +183,22 @@ HttpResponse get_zone(Request& rq, const std::string& id) {
 }
 
 HttpResponse delete_zone(Request& rq, const std::string& id) {
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
-    auto zone = view.zone(id);
-    if (!zone) return no_such_zone(id, rq.version());
+    HttpResponse error;
+    Mutation mutation(rq);
+    auto zone = mutation.zone(id, error);
+    if (!zone) return error;
     for (const auto& r : zone->zone.record_sets)
         if (!(r.name == zone->zone.name && (r.type == "SOA" || r.type == "NS")))
             return aws_error(http::status::bad_request, "HostedZoneNotEmpty",
                              "The specified hosted zone contains non-required resource record "
                              "sets and so cannot be deleted.",
                              rq.version());
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     next->zones.erase(id);
     if (zone->from_file) next->deleted_zones.insert(id);
     next->tags.erase("hostedzone/" + id);
     auto change = record_change(*next, "");
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return xml_reply(http::status::ok, "DeleteHostedZoneResponse",
                      {{"ChangeInfo", change_info(rq, change, true)}}, rq.version());
 }
@@ -209,15 +207,13 @@ HttpResponse update_comment(Request& rq, const std::string& id) {
     HttpResponse error;
     auto body = read_body(rq, error);
     if (!body) return error;
-    auto& store = rq.control.store();
-    std::lock_guard lock(store.write_mutex());
-    auto view = store.view();
-    auto zone = view.zone(id);
-    if (!zone) return no_such_zone(id, rq.version());
+    Mutation mutation(rq);
+    auto zone = mutation.zone(id, error);
+    if (!zone) return error;
     zone->comment = scalar(*body, "Comment");
-    auto next = std::make_shared<State>(*view.state);
+    auto next = mutation.next();
     next->zones[id] = *zone;
-    if (auto failed = publish(rq, view.state, next)) return *failed;
+    if (auto failed = mutation.publish(next)) return *failed;
     return xml_reply(http::status::ok, "UpdateHostedZoneCommentResponse",
                      {{"HostedZone", hosted_zone_json(*zone)}}, rq.version());
 }
