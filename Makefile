@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 # Build and runtime dependencies, all from Debian 12.
 BUILD_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-dev \
   libboost-url1.81-dev libboost-program-options1.81-dev libldns-dev libyaml-cpp-dev \
-  libgtest-dev prometheus-cpp-dev libssl-dev zlib1g-dev libxml2-dev
+  libgtest-dev prometheus-cpp-dev libssl-dev zlib1g-dev libxml2-dev iso-codes
 # What the tests and benchmarks drive r53sim with.
 TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-boto3 \
   python3-pytest procps iproute2 curl python3-yaml dpkg-dev file

@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "config/geo_names.hpp"
 #include "config/record_checks.hpp"
 #include "config/yaml_util.hpp"
 
@@ -76,9 +77,23 @@ std::string policy_description(const ResourceRecordSet& r) {
             return "Weight=" + std::to_string(*r.weight);
         case RoutingPolicy::Geolocation: {
             const auto& g = *r.geo_location;
-            if (g.subdivision_code) return "routing to [subdivision = " + *g.subdivision_code + "]";
-            if (g.country_code) return "routing to [country = " + *g.country_code + "]";
-            return "routing to [continent = " + g.continent_code.value_or("?") + "]";
+            // AWS names the place in full: "routing to [continent = (NA, North America)]".
+            auto place = [](const std::string& code, std::optional<std::string> name) {
+                return "(" + code + ", " + name.value_or(code) + ")";
+            };
+            if (g.subdivision_code)
+                return "routing to [subdivision = " +
+                       place(*g.subdivision_code, name_of(us_state_names(), *g.subdivision_code)) +
+                       "]";
+            if (g.country_code)
+                return "routing to [country = " +
+                       (*g.country_code == "*"
+                            ? std::string("(*, Default)")
+                            : place(*g.country_code, name_of(country_names(), *g.country_code))) +
+                       "]";
+            const std::string continent = g.continent_code.value_or("?");
+            return "routing to [continent = " +
+                   place(continent, name_of(continent_names(), continent)) + "]";
         }
         case RoutingPolicy::MultiValue:
             return "MultiValueAnswer=true";
@@ -205,6 +220,8 @@ void BatchValidator::check_change(Change& change) {
         bool known = false;
         if (ctx_.health_checks)
             for (const auto& h : *ctx_.health_checks) known = known || h.id == *r.health_check_id;
+        if (ctx_.unparsed_health_checks && ctx_.unparsed_health_checks->count(*r.health_check_id))
+            known = true;  // reported where it is written
         if (!known)
             error(at, "NoSuchHealthCheck",
                   "No health check exists with the specified ID " + *r.health_check_id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct ChangeContext {
     const std::vector<HealthCheck>* health_checks = nullptr;
     const std::vector<AwsAliasTarget>* alias_targets = nullptr;
     const std::vector<CidrCollection>* cidr_collections = nullptr;
+    // Ids of health checks that are written but failed to parse: their own errors are the root
+    // problem, so a record that names one is not reported again as NoSuchHealthCheck.
+    const std::set<std::string>* unparsed_health_checks = nullptr;
     bool lenient = false;
     // Per-request quotas (§4: 1,000 ResourceRecord elements, 32,000 value characters, UPSERT
     // counted twice). Off for the records a config file lists, which form no API request.

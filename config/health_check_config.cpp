@@ -5,6 +5,7 @@
 
 #include "config/ip_prefix.hpp"
 #include "config/parse.hpp"
+#include "config/suggest.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -29,6 +30,14 @@ const std::vector<std::string> kFields = {"IPAddress",
                                           "AlarmIdentifier",
                                           "InsufficientDataHealthStatus",
                                           "RoutingControlArn"};
+
+}  // namespace
+
+const std::vector<std::string>& health_check_config_fields() {
+    return kFields;
+}
+
+namespace {
 
 constexpr std::array<const char*, 8> kCheckerRegions = {
     "us-east-1",      "us-west-1",      "us-west-2",      "eu-west-1",
@@ -244,7 +253,9 @@ std::optional<HealthCheckConfig> parse_health_check_config(const YAML::Node& inp
                               constraint_message(r, "healthCheckConfig.regions.member",
                                                  "Member must satisfy enum value set: [us-east-1, "
                                                  "us-west-1, us-west-2, eu-west-1, ap-southeast-1, "
-                                                 "ap-southeast-2, ap-northeast-1, sa-east-1]"));
+                                                 "ap-southeast-2, ap-northeast-1, sa-east-1]") +
+                                  did_you_mean(r, std::vector<std::string>(kCheckerRegions.begin(),
+                                                                           kCheckerRegions.end())));
         for (size_t i = 0; i < regions->size(); ++i)
             for (size_t j = 0; j < i; ++j)
                 if ((*regions)[i] == (*regions)[j])

@@ -70,7 +70,7 @@ class Loader {
         }
         std::sort(config->health_checks.begin(), config->health_checks.end(),
                   [](const HealthCheck& a, const HealthCheck& b) { return a.id < b.id; });
-        check_references(*config, context(""));
+        check_references(*config, context(""), unparsed_health_checks_);
         for (const auto& doc : documents_) {
             if (!doc.root.IsMap() || !doc.root["hosted_zones"].IsDefined()) continue;
             add_zones(doc.root["hosted_zones"], context(doc.file), *config);
@@ -107,6 +107,8 @@ class Loader {
             }
             if (auto h = parse_health_check_entry(id, kv.second, ctx))
                 config.health_checks.push_back(std::move(*h));
+            else
+                unparsed_health_checks_.insert(id);
         }
     }
 
@@ -169,6 +171,7 @@ class Loader {
 
         ChangeContext cc;
         cc.health_checks = &config.health_checks;
+        cc.unparsed_health_checks = &unparsed_health_checks_;
         cc.alias_targets = &config.local.alias_targets;
         cc.cidr_collections = &config.local.cidr_collections;
         cc.lenient = options_.lenient;
@@ -214,6 +217,7 @@ class Loader {
     LoadOptions options_;
     std::vector<Document> documents_;
     Diagnostics diagnostics_;
+    std::set<std::string> unparsed_health_checks_;  // written, but failed to parse
 };
 
 // The zone a stand-alone change batch is checked against: the longest common suffix of its record

@@ -3,6 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <set>
+#include <string>
+
 #include "config/diagnostic.hpp"
 #include "config/model.hpp"
 #include "config/parse.hpp"
@@ -18,7 +21,8 @@ std::optional<HealthCheck> parse_health_check_entry(const std::string& id, const
                                                     const ParseContext& ctx);
 
 // Rules across checks and settings: CALCULATED children, alias-target HealthCheckIds.
-void check_references(const Config& config, const ParseContext& ctx);
+void check_references(const Config& config, const ParseContext& ctx,
+                      const std::set<std::string>& unparsed_health_checks);
 
 // The aws CLI's own usage errors for the create-health-check and change-resource-record-sets
 // commands among `args` (unknown options, missing required ones), code "CliUsage".

@@ -323,6 +323,26 @@ void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, Local
 std::optional<HealthCheck> parse_health_check_entry(const std::string& id, const YAML::Node& node,
                                                     const ParseContext& ctx) {
     std::string path = "health_checks." + id;
+    // The first mistake people make: the check's fields written straight under its id. One
+    // error saying where they go, rather than one per field and a missing HealthCheckConfig.
+    if (node.IsMap() && !node["HealthCheckConfig"].IsDefined()) {
+        std::string misplaced;
+        size_t count = 0;
+        for (const auto& kv : node) {
+            const auto& fields = health_check_config_fields();
+            if (std::find(fields.begin(), fields.end(), kv.first.Scalar()) == fields.end())
+                continue;
+            misplaced += (count++ ? ", " : "") + kv.first.Scalar();
+        }
+        if (count) {
+            bad(ctx, node,
+                path + ": " + misplaced +
+                    (count == 1 ? " is a HealthCheckConfig field"
+                                : " are HealthCheckConfig fields") +
+                    "; indent " + (count == 1 ? "it" : "them") + " under 'HealthCheckConfig:'");
+            return std::nullopt;
+        }
+    }
     MapReader m(node, ctx, path, {"CallerReference", "HealthCheckConfig", "local"},
                 FieldStyle::Local);
     if (!m.is_map()) return std::nullopt;
@@ -375,7 +395,8 @@ std::optional<HealthCheck> parse_health_check_entry(const std::string& id, const
     return h;
 }
 
-void check_references(const Config& config, const ParseContext& ctx) {
+void check_references(const Config& config, const ParseContext& ctx,
+                      const std::set<std::string>& unparsed_health_checks) {
     auto report = [&](const SourceLocation& where, const char* code, std::string message) {
         if (ctx.diagnostics)
             ctx.diagnostics->push_back({where, code, std::move(message), Severity::Error});
@@ -383,6 +404,7 @@ void check_references(const Config& config, const ParseContext& ctx) {
     for (const auto& h : config.health_checks) {
         for (const auto& child : h.config.child_health_checks) {
             auto idx = config.health_index(child);
+            if (!idx && unparsed_health_checks.count(child)) continue;  // its own error stands
             if (!idx)
                 report(h.where, "NoSuchHealthCheck",
                        "No health check exists with the specified ID " + child +
@@ -395,7 +417,8 @@ void check_references(const Config& config, const ParseContext& ctx) {
         }
     }
     for (const auto& t : config.local.alias_targets)
-        if (t.health_check_id && !config.health_index(*t.health_check_id))
+        if (t.health_check_id && !config.health_index(*t.health_check_id) &&
+            !unparsed_health_checks.count(*t.health_check_id))
             report(t.where, "NoSuchHealthCheck",
                    "No health check exists with the specified ID " + *t.health_check_id +
                        " (HealthCheckId of alias target " + t.dns_name + ")");

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "config/suggest.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -35,6 +36,12 @@ std::string enum_list(const std::array<const char*, N>& values) {
     std::string out = "[";
     for (size_t i = 0; i < N; ++i) out += (i ? ", " : "") + std::string(values[i]);
     return out + "]";
+}
+
+// " (did you mean 'AAAA'?)" for a near miss of one of `values`, else "".
+template <size_t N>
+std::string enum_hint(const std::string& written, const std::array<const char*, N>& values) {
+    return did_you_mean(written, std::vector<std::string>(values.begin(), values.end()));
 }
 
 std::optional<GeoLocation> parse_geo_location(const YAML::Node& node, const ParseContext& ctx,
@@ -235,7 +242,8 @@ std::optional<ResourceRecordSet> parse_resource_record_set(const YAML::Node& nod
             ctx.error(m.node("Type"), kInvalidInput,
                       constraint_message(
                           r.type, server_path(m.field_path("Type")),
-                          "Member must satisfy enum value set: " + enum_list(kRecordTypes)));
+                          "Member must satisfy enum value set: " + enum_list(kRecordTypes)) +
+                          enum_hint(r.type, kRecordTypes));
         }
     }
     r.set_identifier = m.string("SetIdentifier");
@@ -260,7 +268,8 @@ std::optional<ResourceRecordSet> parse_resource_record_set(const YAML::Node& nod
             ctx.error(m.node("Region"), kInvalidInput,
                       constraint_message(
                           *region, server_path(m.field_path("Region")),
-                          "Member must satisfy enum value set: " + enum_list(kLatencyRegions)));
+                          "Member must satisfy enum value set: " + enum_list(kLatencyRegions)) +
+                          enum_hint(*region, kLatencyRegions));
         }
     }
     if (m.has("GeoLocation")) {

@@ -32,6 +32,9 @@ struct ParseContext {
 // A HealthCheckConfig after the aws CLI checks (ParamValidation), the server-side checks
 // (InvalidInput) and the §1.2 defaults. `local` receives what lenient mode interprets (the
 // non-existent RequestTimeout becomes local.response_timeout). nullopt when an error was found.
+// The members of HealthCheckConfig, as the Route 53 API names them.
+const std::vector<std::string>& health_check_config_fields();
+
 std::optional<HealthCheckConfig> parse_health_check_config(const YAML::Node& node,
                                                            const ParseContext& ctx,
                                                            LocalCheckSettings* local = nullptr);

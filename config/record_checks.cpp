@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "config/geo_names.hpp"
+#include "config/suggest.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -36,6 +38,30 @@ bool is_uuid(const std::string& s) {
     return true;
 }
 
+// " (did you mean GB, United Kingdom?)" when the code written is a place's name, or "UK".
+std::string code_hint(const std::vector<GeoName>& names, const std::string& written) {
+    auto same = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size()) return false;
+        for (size_t i = 0; i < a.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(a[i])) !=
+                std::tolower(static_cast<unsigned char>(b[i])))
+                return false;
+        return true;
+    };
+    if (same(written, "UK")) return " (did you mean GB, United Kingdom?)";
+    for (const auto& n : names)
+        if (same(written, n.name) || (same(written, n.code) && written != n.code))
+            return std::string(" (did you mean ") + n.code + ", " + n.name + "?)";
+    std::vector<std::string> full_names;
+    for (const auto& n : names) full_names.push_back(n.name);
+    if (written.size() > 3)
+        if (auto meant = nearest(written, full_names))
+            for (const auto& n : names)
+                if (*meant == n.name)
+                    return std::string(" (did you mean ") + n.code + ", " + n.name + "?)";
+    return "";
+}
+
 void geo_location(const GeoLocation& g, const std::string& label, std::vector<Problem>& out) {
     if (g.continent_code.has_value() == g.country_code.has_value())
         out.push_back({kInvalidInput,
@@ -47,10 +73,13 @@ void geo_location(const GeoLocation& g, const std::string& label, std::vector<Pr
         "Amazon Route 53 doesn't support the specified geographic location: ";
     if (g.continent_code && !listed(kContinents, *g.continent_code))
         out.push_back({unsupported, prefix + "ContinentCode=" + *g.continent_code +
-                                        " (one of AF, AN, AS, EU, OC, NA, SA)"});
+                                        " (one of AF, AN, AS, EU, OC, NA, SA)" +
+                                        code_hint(continent_names(), *g.continent_code)});
     if (g.country_code && *g.country_code != "*" &&
-        (!upper_alnum(*g.country_code, 2, 2) || listed(kUnsupportedCountries, *g.country_code)))
-        out.push_back({unsupported, prefix + "CountryCode=" + *g.country_code});
+        (!upper_alnum(*g.country_code, 2, 2) || listed(kUnsupportedCountries, *g.country_code) ||
+         !name_of(country_names(), *g.country_code)))
+        out.push_back({unsupported, prefix + "CountryCode=" + *g.country_code +
+                                        code_hint(country_names(), *g.country_code)});
     if (g.subdivision_code) {
         if (g.country_code != "US")
             out.push_back({kInvalidInput,

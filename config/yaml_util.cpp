@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "config/suggest.hpp"
+
 namespace r53::config {
 
 SourceLocation ParseContext::at(const YAML::Node& node) const {
@@ -113,14 +115,19 @@ MapReader::MapReader(const YAML::Node& node, const ParseContext& ctx, std::strin
         ok_ = false;
         std::string list;
         for (size_t i = 0; i < known.size(); ++i) list += (i ? ", " : "") + known[i];
+        // A near miss of a known key is that key mistyped: say so, and do not report the key
+        // as missing too (one root error, not two).
+        auto meant = nearest(key, known);
+        if (meant) misspelled_.push_back(*meant);
         if (style_ == FieldStyle::Aws)
-            ctx_.error(
-                kv.first, kParamValidation,
-                "Unknown parameter in " + path_ + ": \"" + key + "\", must be one of: " + list);
+            ctx_.error(kv.first, kParamValidation,
+                       "Unknown parameter in " + path_ + ": \"" + key + "\", must be one of: " +
+                           list + (meant ? " (did you mean \"" + *meant + "\"?)" : ""));
         else
-            ctx_.error(
-                kv.first, kInvalidConfig,
-                "unknown key '" + key + "' in " + path_ + " (expected one of: " + list + ")");
+            ctx_.error(kv.first, kInvalidConfig,
+                       "unknown key '" + key + "' in " + path_ +
+                           (meant ? " (did you mean '" + *meant + "'?)"
+                                  : " (expected one of: " + list + ")"));
     }
 }
 
@@ -135,6 +142,7 @@ YAML::Node MapReader::node(const std::string& key) const {
 
 void MapReader::missing(const std::string& key) {
     ok_ = false;
+    if (std::find(misspelled_.begin(), misspelled_.end(), key) != misspelled_.end()) return;
     if (style_ == FieldStyle::Aws)
         ctx_.error(node_, kParamValidation,
                    "Missing required parameter in " + path_ + ": \"" + key + "\"");

@@ -56,6 +56,7 @@ class MapReader {
     FieldStyle style_;
     bool is_map_ = false;
     bool ok_ = true;
+    std::vector<std::string> misspelled_;  // known keys an unknown key was a near miss of
 };
 
 std::optional<int64_t> scalar_to_int(const YAML::Node& node);

@@ -174,3 +174,122 @@ def test_readme_config_example_is_the_checked_fixture():
         assert block == f.read().strip()
     r = check("-c", example)
     assert r.returncode == 0, r.stderr
+
+
+# Issue: errors a newcomer understands at once. Each test shows the exact line a user sees.
+
+def check_text(tmp_path, text):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(text)
+    r = check("-c", str(cfg))
+    assert r.returncode == 1, r.stdout + r.stderr
+    prefix = f"{cfg}:"
+    return [line[len(prefix):] for line in r.stderr.splitlines()
+            if line.startswith(prefix) and line[len(prefix):][:1].isdigit()]
+
+
+RECORD = """        TTL: 60
+        ResourceRecords: [{Value: 192.0.2.1}]
+"""
+
+
+def test_a_broken_health_check_is_reported_once_not_again_where_it_is_used(tmp_path):
+    lines = check_text(tmp_path, """health_checks:
+  primary:
+    HealthCheckConfig:
+      Type: HTTP
+      IPAddress: 127.0.0.1
+      Port: 8080
+      Bogus: 1
+hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: www.example.com
+        Type: A
+        SetIdentifier: p
+        Failover: PRIMARY
+        HealthCheckId: primary
+""" + RECORD)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith('7: error: ParamValidation: Unknown parameter in HealthCheckConfig: "Bogus"'), lines
+    assert not any("NoSuchHealthCheck" in l for l in lines)
+
+
+def test_check_fields_written_under_the_id_get_one_error_saying_where_they_go(tmp_path):
+    lines = check_text(tmp_path, """health_checks:
+  primary:
+    Type: HTTP
+    IPAddress: 127.0.0.1
+    Port: 8080
+""")
+    assert lines == ["3: error: InvalidConfig: health_checks.primary: Type, IPAddress, Port are "
+                     "HealthCheckConfig fields; indent them under 'HealthCheckConfig:'"]
+
+
+def test_a_misspelt_key_suggests_the_key_and_is_not_also_missing(tmp_path):
+    lines = check_text(tmp_path, """hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: app.example.com
+        Tpye: A
+""" + RECORD)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith('5: error: ParamValidation: Unknown parameter in '
+                               'hosted_zones[0].ResourceRecordSets[0]: "Tpye"'), lines
+    assert lines[0].endswith('(did you mean "Type"?)'), lines
+
+
+@pytest.mark.parametrize("field,value,hint", [
+    ("Type", "AAAAA", "(did you mean 'AAAA'?)"),
+    ("Type", "CNAM", "(did you mean 'CNAME'?)"),
+    ("Region", "eu-west-11", "(did you mean 'eu-west-1'?)"),
+])
+def test_enum_values_suggest_the_nearest(tmp_path, field, value, hint):
+    lines = check_text(tmp_path, f"""hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: app.example.com
+        Type: {value if field == "Type" else "A"}
+        {"SetIdentifier: x" if field == "Region" else ""}
+        {f"Region: {value}" if field == "Region" else ""}
+""" + RECORD)
+    assert any(l.endswith(hint) for l in lines), lines
+
+
+def test_geolocation_codes_suggest_the_code_for_a_name(tmp_path):
+    lines = check_text(tmp_path, """hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: c.example.com
+        Type: A
+        SetIdentifier: c
+        GeoLocation: {CountryCode: UK}
+""" + RECORD + """      - Name: d.example.com
+        Type: A
+        SetIdentifier: d
+        GeoLocation: {ContinentCode: Europe}
+""" + RECORD)
+    assert any(l.endswith("CountryCode=UK (did you mean GB, United Kingdom?)") for l in lines), lines
+    assert any(l.endswith("(did you mean EU, Europe?)") for l in lines), lines
+
+
+@pytest.mark.parametrize("location,words", [
+    ("{ContinentCode: NA}", "routing to [continent = (NA, North America)]"),
+    ("{CountryCode: DE}", "routing to [country = (DE, Germany)]"),
+    ("{CountryCode: US, SubdivisionCode: WA}", "routing to [subdivision = (WA, Washington)]"),
+])
+def test_mixed_policy_error_names_the_location_as_aws_does(tmp_path, location, words):
+    # semantics §4 (mixed policies): AWS words a geolocation record by code and full name.
+    lines = check_text(tmp_path, f"""hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - Name: geo.example.com
+        Type: A
+""" + RECORD + f"""      - Name: geo.example.com
+        Type: A
+        SetIdentifier: g
+        GeoLocation: {location}
+""" + RECORD)
+    assert lines == [f"8: error: InvalidChangeBatch: RRSet with DNS name geo.example.com., type A, "
+                     f"SetIdentifier g, and {words} cannot be created because a non-GEO RRSet "
+                     f"with the same name and type already exists."], lines
