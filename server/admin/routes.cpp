@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 #include <chrono>
 
 #include "server/admin/fixture_routes.hpp"
@@ -131,6 +132,12 @@ HttpResponse handle_inject(Control& control, const RouteRequest& r, const std::s
                               "\"result\" must be healthy, unhealthy or timeout");
     } else {
         region = r.query.count("region") ? r.query.at("region") : "";
+        if (auto c = r.query.find("checker"); c != r.query.end()) {
+            const auto& text = c->second;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), checker);
+            if (ec != std::errc() || end != text.data() + text.size() || checker < 0)
+                return json_error(status::bad_request, "BadChecker", "checker must be an index");
+        }
     }
     if (!control.inject_result(id, region, checker, result))
         return json_error(status::not_found, "NoSuchHealthCheck",
