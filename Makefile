@@ -74,7 +74,6 @@ soak: build
 	R53SIM_BINARY=$(BUILD_DIR)/server/r53sim bash tests/soak/soak.sh
 
 clean:
-	chmod -R u+w $(BUILD_DIR)/clients 2>/dev/null || true
 	rm -rf $(BUILD_DIR) build-sanitize
 
 format:
