@@ -375,4 +375,7 @@ func TestLoadZoneCreatesAZoneAndUpsertsItsRecords(t *testing.T) {
 	equal(t, sim.LoadZone("loaded.test.", record("192.0.2.91")), id)
 	equal(t, sim.Resolve("www.loaded.test", "A").Values(), []string{"192.0.2.91"})
 	equal(t, len(sim.Zones()), 2)
+	_, err := sim.Server.LoadZone("loaded.test", []any{map[string]any{"Name": "www.elsewhere.test",
+		"Type": "A", "TTL": 60, "ResourceRecords": []any{map[string]any{"Value": "192.0.2.1"}}}})
+	apiError(t, err, 400, "InvalidChangeBatch") // a record outside the zone
 }

@@ -135,7 +135,13 @@ class R53Sim {
       this._dir = fs.mkdtempSync(path.join(os.tmpdir(), 'r53sim-'));
       this._ownDir = true;
     }
-    const configPath = this._configPath(config);
+    let configPath;
+    try {
+      configPath = this._configPath(config);
+    } catch (e) {
+      this._removeDir();
+      throw e;
+    }
     const ready = path.join(this._dir, 'r53sim-ready.json');
     fs.rmSync(ready, { force: true });
     this._logPath = path.join(this._dir, 'r53sim.log');

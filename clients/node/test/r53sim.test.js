@@ -315,6 +315,9 @@ test('loadZone creates a zone and upserts its records', async (t) => {
   assert.equal(await sim.loadZone('loaded.test.', record('192.0.2.91')), id);
   assert.deepEqual((await sim.resolve('www.loaded.test')).values, ['192.0.2.91']);
   assert.deepEqual((await sim.zones()).map((z) => z.name).sort(), ['example.com.', 'loaded.test.']);
+  const outside = [{ Name: 'www.elsewhere.test', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] }];
+  await assert.rejects(sim.loadZone('loaded.test', outside),
+    (e) => e instanceof ApiError && e.code === 'InvalidChangeBatch');
 });
 
 // --- the type declarations ---------------------------------------------------------------------

@@ -164,7 +164,12 @@ class R53Sim:
         if ready_file.exists():
             ready_file.unlink()
         self._log_path = self._workdir / "r53sim.log"
-        command = [binary, "serve", "-c", self._config_path(), "--dns", "127.0.0.1:0",
+        try:
+            config = self._config_path()
+        except R53SimError:
+            self.stop()  # removes the directory it made
+            raise
+        command = [binary, "serve", "-c", config, "--dns", "127.0.0.1:0",
                    "--admin", "127.0.0.1:0", "--ready-file", str(ready_file), *self.args]
         with open(self._log_path, "wb") as log:
             self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
@@ -173,18 +178,19 @@ class R53Sim:
         while True:
             code = self._process.poll()
             if code is not None:
-                self._process = None
-                raise StartError(f"r53sim exited with status {code} before serving", code,
-                                 self.logs())
+                log = self.logs()
+                self.stop()
+                raise StartError(f"r53sim exited with status {code} before serving", code, log)
             try:
                 ready = json.loads(ready_file.read_text())
                 break
             except (OSError, ValueError):  # not written yet
                 pass
             if time.monotonic() > deadline:
+                log = self.logs()
                 self.stop()
                 raise StartError(f"r53sim wrote no ready file within {self.startup_timeout} s",
-                                 None, self.logs())
+                                 None, log)
             time.sleep(0.01)
         host, port = ready["dns"].rsplit(":", 1)
         self._dns = (host.strip("[]"), int(port))
@@ -225,15 +231,13 @@ class R53Sim:
             return ""
 
     def _config_path(self) -> str:
-        config = self.config
-        if config is None:
-            config = {}
+        config = {} if self.config is None else self.config
         if isinstance(config, dict):
-            config = json.dumps(config)
-        elif isinstance(config, os.PathLike) or "\n" not in config and os.path.exists(config):
+            config = json.dumps(config)  # JSON is YAML
+        elif isinstance(config, os.PathLike) or "\n" not in config:
+            if not os.path.exists(config):
+                raise R53SimError(f"no config file {config} (YAML text has a newline)")
             return os.path.abspath(config)
-        elif "\n" not in config and config.endswith((".yaml", ".yml", ".json")):
-            raise FileNotFoundError(f"no config file {config}")
         path = self._workdir / "r53sim.yaml"
         path.write_text(config)
         return str(path)

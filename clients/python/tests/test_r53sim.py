@@ -103,6 +103,8 @@ def test_an_invalid_config_fails_start_with_the_servers_own_words():
         R53Sim(config=bad).start()
     assert e.value.exit_code == 1
     assert "Bogus" in e.value.log
+    with pytest.raises(R53SimError, match="nonexistent.yaml"):
+        R53Sim(config="/nonexistent.yaml").start()
 
 
 def test_a_config_dict_is_served():
@@ -117,7 +119,7 @@ def test_the_binary_is_found_from_r53sim_bin_then_path_then_the_build_tree(monke
     assert r53sim.find_binary() == os.path.abspath(real)
     monkeypatch.setenv("R53SIM_BIN", str(tmp_path / "missing"))
     with pytest.raises(BinaryNotFoundError):
-        R53Sim(config="{}").start()
+        R53Sim(config={}).start()
 
     monkeypatch.delenv("R53SIM_BIN")
     on_path = tmp_path / "bin"
@@ -306,6 +308,10 @@ def test_load_zone_creates_a_zone_and_upserts_its_records(sim):
     assert again == zone_id
     assert sim.resolve("www.loaded.test").values == ["192.0.2.91"]
     assert {z.name for z in sim.zones()} == {"example.com.", "loaded.test."}
+    with pytest.raises(ApiError) as e:  # a record outside the zone
+        sim.load_zone("loaded.test", [{"Name": "www.elsewhere.test", "Type": "A", "TTL": 60,
+                                       "ResourceRecords": [{"Value": "192.0.2.1"}]}])
+    assert e.value.code == "InvalidChangeBatch"
 
 
 def test_api_endpoint_and_a_boto3_client(sim):
