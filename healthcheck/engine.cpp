@@ -63,6 +63,7 @@ struct Engine::Impl {
     // Declared before io so they outlive the coroutine frames io destroys.
     std::vector<std::unique_ptr<Clock>> retired_clocks;
     std::unique_ptr<Clock> clock;
+    std::chrono::steady_clock::time_point clock_made{};
     Prober prober;
 
     asio::io_context io;
@@ -246,6 +247,7 @@ struct Engine::Impl {
             publish_sleeper.reset();
             publish_pending = false;
             clock = make_clock(next->local.clock);
+            clock_made = std::chrono::steady_clock::now();
             clock_settings = next->local.clock;
             fleet_settings = next->local.fleet;
             scale = time_scale(next->local.clock);
@@ -387,6 +389,14 @@ bool Engine::advance_clock(std::chrono::duration<double> by) {
     } catch (const std::future_error&) {
         return false;  // the engine stopped under us
     }
+}
+
+std::chrono::duration<double> Engine::clock_now() const {
+    return impl_->on_engine([this]() -> std::chrono::duration<double> {
+        if (!impl_->clock) return {};
+        if (auto* manual = dynamic_cast<ManualClock*>(impl_->clock.get())) return manual->now();
+        return (std::chrono::steady_clock::now() - impl_->clock_made) / impl_->scale;
+    });
 }
 
 std::vector<CheckStatus> Engine::statuses() const {

@@ -107,6 +107,10 @@ class Engine {
     // Manual clock only: moves time forward, firing every due probe in order. Returns once the
     // probes due in that span have completed and the table is published. False if not manual.
     bool advance_clock(std::chrono::duration<double> by);
+    // Engine time since the clock was made (the first config, or a reload that changed the clock
+    // settings): the manual clock's time, else the elapsed real time divided by the time scale,
+    // so it counts the seconds Route 53 would have seen.
+    std::chrono::duration<double> clock_now() const;
 
     std::vector<CheckStatus> statuses() const;
     std::optional<CheckStatus> status(const std::string& id) const;

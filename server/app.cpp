@@ -9,6 +9,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "healthcheck/clock.hpp"
 #include "resolver/zone_set.hpp"
 #include "server/address.hpp"
 #include "server/admin/routes.hpp"
@@ -120,6 +121,16 @@ bool App::inject_result(const std::string& id, const std::string& region, int ch
 
 bool App::advance_clock(double seconds) {
     return engine_->advance_clock(std::chrono::duration<double>(seconds));
+}
+
+ClockReading App::clock() const {
+    ClockReading reading;
+    if (auto c = config()) {
+        reading.mode = c->local.clock.mode;
+        reading.scale = health::time_scale(c->local.clock);
+    }
+    reading.now_seconds = engine_->clock_now().count();
+    return reading;
 }
 
 config::ConfigPtr App::config() const {

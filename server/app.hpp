@@ -60,6 +60,7 @@ class App final : public Control {
     bool inject_result(const std::string& id, const std::string& region, int checker,
                        std::optional<health::InjectedResult> result) override;
     bool advance_clock(double seconds) override;
+    ClockReading clock() const override;
     Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.
     bool republish(config::Diagnostics& diagnostics) override;

@@ -6,7 +6,9 @@
 #include <charconv>
 #include <chrono>
 
+#include "server/admin/fixture_routes.hpp"
 #include "server/admin/metrics.hpp"
+#include "server/admin/timeout.hpp"
 #include "server/control/control.hpp"
 #include "server/log.hpp"
 
@@ -50,27 +52,6 @@ json::object check_json(const health::CheckStatus& s, bool with_observations) {
         o["observations"] = std::move(obs);
     }
     return o;
-}
-
-// "5s", "250ms", "2" (seconds).
-std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || value < 0) return std::nullopt;
-    std::string_view unit(end, text.data() + text.size() - end);
-    double ms;
-    if (unit.empty() || unit == "s")
-        ms = value * 1000;
-    else if (unit == "ms")
-        ms = value;
-    else if (unit == "m")
-        ms = value * 60000;
-    else
-        return std::nullopt;
-    // A day at most: larger values would overflow the integer conversion and the deadline.
-    if (!(ms <= 86'400'000.0)) return std::nullopt;
-    return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
 std::optional<json::value> parse_body(const HttpRequest& req) {
@@ -151,6 +132,12 @@ HttpResponse handle_inject(Control& control, const RouteRequest& r, const std::s
                               "\"result\" must be healthy, unhealthy or timeout");
     } else {
         region = r.query.count("region") ? r.query.at("region") : "";
+        if (auto c = r.query.find("checker"); c != r.query.end()) {
+            const auto& text = c->second;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), checker);
+            if (ec != std::errc() || end != text.data() + text.size() || checker < 0)
+                return json_error(status::bad_request, "BadChecker", "checker must be an index");
+        }
     }
     if (!control.inject_result(id, region, checker, result))
         return json_error(status::not_found, "NoSuchHealthCheck",
@@ -291,8 +278,18 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         co_return handle_explain(control, r);
     }
     if (p == "/v1/wait") {
-        if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
+        // GET waits for a health check's status, POST for a DNS answer.
+        if (method == http::verb::post) co_return co_await handle_wait_for_answer(control, r);
+        if (auto a = only(http::verb::get, "GET, POST")) co_return method_not_allowed(a);
         co_return co_await handle_wait(control, r);
+    }
+    if (p == "/v1/clock") {
+        if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
+        co_return handle_clock(control);
+    }
+    if (p == "/v1/zones") {
+        if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
+        co_return handle_zones(control);
     }
     if (p == "/v1/reload") {
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);

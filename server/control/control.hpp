@@ -25,6 +25,13 @@ struct ReloadOutcome {
     uint64_t config_generation = 0;
 };
 
+// What GET /v1/clock reports: how the probe engine's time runs and where it is.
+struct ClockReading {
+    config::ClockMode mode = config::ClockMode::Real;
+    double scale = 1.0;        // factor applied to AWS intervals and timeouts (Scaled only)
+    double now_seconds = 0.0;  // engine seconds since the clock started, as Route 53 counts them
+};
+
 struct ReloadCounters {
     std::atomic<uint64_t> reloads{0};
     std::atomic<uint64_t> reload_failures{0};
@@ -56,6 +63,7 @@ class Control {
                                std::optional<health::InjectedResult> result) = 0;
     // False when the clock is not manual.
     virtual bool advance_clock(double seconds) = 0;
+    virtual ClockReading clock() const = 0;
 
     // The Route 53 API's objects. After committing a change to the store, republish() serves it.
     virtual Store& store() = 0;

@@ -129,5 +129,22 @@ TEST(HealthManualClock, EveryCheckerOncePerInterval) {
     engine.stop();
 }
 
+// GET /v1/clock reads this: manual time is exactly the sum of the advances, from 0.
+TEST(HealthManualClock, ClockNowIsTheSumOfTheAdvances) {
+    TestServer server(Script{http_response(200, "OK")});
+    Engine engine(EngineOptions{}, nullptr, nullptr);
+    engine.start();
+    engine.apply(unseeded(failing_check(server.port(), 3), true), 1);
+    EXPECT_EQ(engine.clock_now().count(), 0.0);
+    ASSERT_TRUE(engine.advance_clock(30s));
+    EXPECT_EQ(engine.clock_now().count(), 30.0);
+    ASSERT_TRUE(engine.advance_clock(std::chrono::duration<double>(2.5)));
+    EXPECT_EQ(engine.clock_now().count(), 32.5);
+    // A reload with the same clock settings keeps the clock.
+    engine.apply(unseeded(failing_check(server.port(), 2), true), 2);
+    EXPECT_EQ(engine.clock_now().count(), 32.5);
+    engine.stop();
+}
+
 }  // namespace
 }  // namespace r53::health

@@ -23,10 +23,18 @@ class FakeControl final : public Control {
     int reloads = 0;
     ReloadCounters counters;
     QueryCountersSnapshot queries;
+    ClockReading clock_reading;
+    config::ConfigPtr served;
+    // explain() answers `answer`, or `later_answer` from its `switch_after`-th call on.
+    std::vector<std::string> answer = {"app.example.com. 60 IN A 192.0.2.1"};
+    std::vector<std::string> later_answer;
+    int switch_after = -1;
+    mutable int explains = 0;
+    mutable std::string asked_type, asked_client;
 
     bool ready() const override { return is_ready; }
     std::string admin_endpoint() const override { return "127.0.0.1:8053"; }
-    config::ConfigPtr config() const override { return nullptr; }
+    config::ConfigPtr config() const override { return served; }
     const ReloadCounters& reload_counters() const override { return counters; }
     QueryCountersSnapshot query_counters() const override { return queries; }
     ReloadOutcome reload() override {
@@ -39,13 +47,17 @@ class FakeControl final : public Control {
         out.diagnostics.push_back(d);
         return out;
     }
-    resolver::ExplainResult explain(const std::string& name, const std::string&,
-                                    const std::string&) const override {
+    resolver::ExplainResult explain(const std::string& name, const std::string& type,
+                                    const std::string& client) const override {
+        asked_type = type;
+        asked_client = client;
         resolver::ExplainResult e;
         e.ok = name == "app.example.com";
         e.error = "not served";
         e.rcode = "NOERROR";
-        e.answer = {"app.example.com. 60 IN A 192.0.2.1"};
+        e.client = "198.51.100.7";
+        ++explains;
+        e.answer = switch_after >= 0 && explains >= switch_after ? later_answer : answer;
         return e;
     }
     std::vector<health::CheckStatus> health_statuses() const override {
@@ -63,6 +75,7 @@ class FakeControl final : public Control {
         forced.emplace_back(id, healthy);
         checks[id].forced = healthy;
         if (healthy) checks[id].healthy = *healthy;
+        if (healthy == false && !later_answer.empty()) answer = later_answer;  // a failover
         return true;
     }
     std::string set_health_state(const std::string&, const std::string& state) override {
@@ -75,8 +88,10 @@ class FakeControl final : public Control {
     bool advance_clock(double seconds) override {
         if (!manual) return false;
         advanced.push_back(seconds);
+        clock_reading.now_seconds += seconds;
         return true;
     }
+    ClockReading clock() const override { return clock_reading; }
     Store& store() override { throw std::logic_error("the admin routes never use the store"); }
     bool republish(config::Diagnostics&) override { return true; }
 };
@@ -87,24 +102,37 @@ struct Reply {
     std::string text;
 };
 
+// One request in flight on `io`; `reply` is filled in when it completes.
+struct Pending {
+    HttpRequest raw;
+    RouteRequest route;
+    Reply reply;
+    bool done = false;
+
+    Pending(boost::asio::io_context& io, FakeControl& control, http::verb method,
+            const std::string& path, const std::string& body,
+            std::map<std::string, std::string> query)
+        : raw{method, path, 11}, route{raw, path, std::move(query)} {
+        raw.body() = body;
+        raw.prepare_payload();
+        boost::asio::co_spawn(io, handle_admin_request(control, route),
+                              [this](std::exception_ptr e, HttpResponse res) {
+                                  ASSERT_FALSE(e);
+                                  reply.status = res.result_int();
+                                  reply.text = res.body();
+                                  boost::system::error_code ec;
+                                  reply.body = boost::json::parse(reply.text, ec);
+                                  done = true;
+                              });
+    }
+};
+
 Reply call(FakeControl& control, http::verb method, const std::string& path,
            const std::string& body = "", std::map<std::string, std::string> query = {}) {
-    HttpRequest raw{method, path, 11};
-    raw.body() = body;
-    raw.prepare_payload();
-    RouteRequest route{raw, path, std::move(query)};
     boost::asio::io_context io;
-    Reply reply;
-    boost::asio::co_spawn(io, handle_admin_request(control, route),
-                          [&](std::exception_ptr e, HttpResponse res) {
-                              ASSERT_FALSE(e);
-                              reply.status = res.result_int();
-                              reply.text = res.body();
-                          });
+    Pending pending(io, control, method, path, body, std::move(query));
     io.run();
-    boost::system::error_code ec;
-    reply.body = boost::json::parse(reply.text, ec);
-    return reply;
+    return pending.reply;
 }
 
 health::CheckStatus check(const std::string& id) {
@@ -216,6 +244,129 @@ TEST(AdminRoutes, UnknownPathAndWrongMethod) {
     EXPECT_EQ(error_code(r), "NoSuchRoute");
     r = call(control, http::verb::post, "/healthz");
     EXPECT_EQ(r.status, 405u);
+}
+
+TEST(AdminRoutes, ClockReportsModeTimeAndScale) {
+    FakeControl control;
+    control.clock_reading.mode = config::ClockMode::Manual;
+    ASSERT_EQ(call(control, http::verb::post, "/v1/clock/advance", R"({"seconds": 30})").status,
+              200u);
+    auto r = call(control, http::verb::get, "/v1/clock");
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body.at("mode").as_string(), "manual");
+    EXPECT_EQ(r.body.at("now").to_number<double>(), 30.0);
+    EXPECT_EQ(r.body.at("scale").to_number<double>(), 1.0);
+
+    control.clock_reading = {config::ClockMode::Scaled, 0.1, 12.5};
+    r = call(control, http::verb::get, "/v1/clock");
+    EXPECT_EQ(r.body.at("mode").as_string(), "scaled");
+    EXPECT_EQ(r.body.at("scale").to_number<double>(), 0.1);
+    EXPECT_EQ(r.body.at("now").to_number<double>(), 12.5);
+    EXPECT_EQ(call(control, http::verb::post, "/v1/clock").status, 405u);
+}
+
+TEST(AdminRoutes, ZonesListEveryServedZoneWithItsRecordSetCount) {
+    FakeControl control;
+    auto r = call(control, http::verb::get, "/v1/zones");
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_TRUE(r.body.at("zones").as_array().empty());  // nothing served yet
+
+    auto config = std::make_shared<config::Config>();
+    config::HostedZone example, other;
+    example.id = "Z1EXAMPLE";
+    example.name = "example.com.";
+    example.record_sets.resize(4);
+    other.id = "Z2OTHER";
+    other.name = "other.test.";
+    other.record_sets.resize(2);
+    config->zones = {example, other};
+    control.served = config;
+    r = call(control, http::verb::get, "/v1/zones");
+    const auto& zones = r.body.at("zones").as_array();
+    ASSERT_EQ(zones.size(), 2u);
+    EXPECT_EQ(zones[0].at("id").as_string(), "Z1EXAMPLE");
+    EXPECT_EQ(zones[0].at("name").as_string(), "example.com.");
+    EXPECT_EQ(zones[0].at("record_set_count").to_number<int>(), 4);
+    EXPECT_EQ(zones[1].at("name").as_string(), "other.test.");
+    EXPECT_EQ(zones[1].at("record_set_count").to_number<int>(), 2);
+}
+
+// The final values of the asked type count, reached through a CNAME, trailing dots aside.
+TEST(AdminRoutes, WaitForAnswerReturnsOnceTheRoutingCoreAnswersTheExpectedValues) {
+    FakeControl control;
+    control.later_answer = {"app.example.com. 60 IN CNAME eu.example.com.",
+                            "eu.example.com. 60 IN A 192.0.2.2"};
+    control.switch_after = 3;
+    auto r = call(control, http::verb::post, "/v1/wait",
+                  R"({"name": "app.example.com", "type": "a", "client": "198.51.100.7",
+                      "expected": ["192.0.2.2"], "timeout": 10})");
+    EXPECT_EQ(r.status, 200u) << r.text;
+    EXPECT_TRUE(r.body.at("matched").as_bool());
+    EXPECT_GE(control.explains, 3);  // polled until the answer changed
+    EXPECT_EQ(control.asked_type, "A");
+    EXPECT_EQ(control.asked_client, "198.51.100.7");
+    ASSERT_EQ(r.body.at("values").as_array().size(), 1u);
+    EXPECT_EQ(r.body.at("values").at(0).as_string(), "192.0.2.2");
+    EXPECT_EQ(r.body.at("answer").as_array().size(), 2u);
+    EXPECT_EQ(r.body.at("rcode").as_string(), "NOERROR");
+
+    r = call(control, http::verb::post, "/v1/wait",
+             R"({"name": "app.example.com", "type": "CNAME", "expected": ["eu.example.com"]})");
+    EXPECT_EQ(r.status, 200u) << r.text;
+    EXPECT_EQ(r.body.at("values").at(0).as_string(), "eu.example.com.");
+}
+
+TEST(AdminRoutes, WaitForAnswerTimesOutWithTheLastAnswer) {
+    FakeControl control;
+    auto r = call(control, http::verb::post, "/v1/wait",
+                  R"({"name": "app.example.com", "expected": ["192.0.2.9"], "timeout": "20ms"})");
+    EXPECT_EQ(r.status, 408u);
+    EXPECT_EQ(error_code(r), "Timeout");
+    EXPECT_FALSE(r.body.at("matched").as_bool());
+    ASSERT_EQ(r.body.at("values").as_array().size(), 1u);
+    EXPECT_EQ(r.body.at("values").at(0).as_string(), "192.0.2.1");
+
+    // An empty expected set is an answer too: no values of that type, here never reached.
+    r = call(control, http::verb::post, "/v1/wait",
+             R"({"name": "app.example.com", "expected": [], "timeout": 0})");
+    EXPECT_EQ(r.status, 408u);
+}
+
+// One io thread: the override that makes the answer can only run if the wait yields it.
+TEST(AdminRoutes, WaitForAnswerLetsOtherRequestsRunMeanwhile) {
+    FakeControl control;
+    control.checks["hc-primary"] = check("hc-primary");
+    control.later_answer = {"app.example.com. 60 IN A 192.0.2.2"};
+    boost::asio::io_context io;
+    Pending wait(io, control, http::verb::post, "/v1/wait",
+                 R"({"name": "app.example.com", "expected": ["192.0.2.2"], "timeout": "5s"})", {});
+    Pending force(io, control, http::verb::put, "/v1/health-checks/hc-primary/override",
+                  R"({"status": "unhealthy"})", {});
+    io.run();
+    ASSERT_TRUE(wait.done && force.done);
+    EXPECT_EQ(force.reply.status, 200u);
+    EXPECT_EQ(wait.reply.status, 200u) << wait.reply.text;
+    EXPECT_TRUE(wait.reply.body.at("matched").as_bool());
+}
+
+TEST(AdminRoutes, WaitForAnswerRefusesUnusableRequests) {
+    FakeControl control;
+    for (const char* body :
+         {R"({"name": "app.example.com"})", R"({"name": "app.example.com", "expected": [1]})",
+          R"({"expected": ["192.0.2.1"]})",
+          R"({"name": "app.example.com", "expected": [], "timeout": -1})",
+          R"({"name": "app.example.com", "expected": [], "timeout": "5h"})", "[1, 2]",
+          "not json"}) {
+        auto r = call(control, http::verb::post, "/v1/wait", body);
+        EXPECT_EQ(r.status, 400u) << body;
+        EXPECT_EQ(error_code(r), "BadJson") << body;
+    }
+    EXPECT_EQ(control.explains, 0);
+    auto r =
+        call(control, http::verb::post, "/v1/wait", R"({"name": "other.test", "expected": []})");
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(error_code(r), "BadRequest");
+    EXPECT_EQ(call(control, http::verb::put, "/v1/wait").status, 405u);
 }
 
 }  // namespace

@@ -1,0 +1,3 @@
+module r53sim
+
+go 1.19

@@ -1,0 +1,2 @@
+# The plugin's own tests run inner pytest sessions.
+pytest_plugins = ["pytester"]
