@@ -1,5 +1,7 @@
 #include "server/app.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -312,6 +314,11 @@ void App::stop() {
 int App::run_until_signalled() {
     boost::asio::io_context io;
     boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+    // main() held these signals until now (a stop that came early is pending, not lost).
+    sigset_t held;
+    sigemptyset(&held);
+    for (int signo : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&held, signo);
+    pthread_sigmask(SIG_UNBLOCK, &held, nullptr);
     std::function<void()> wait_signal = [&] {
         signals.async_wait([&](const boost::system::error_code& ec, int signo) {
             if (ec) return;

@@ -1,4 +1,7 @@
 // r53sim: Route 53 DNS failover on your own machine.
+#include <pthread.h>
+
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,6 +31,14 @@ int main(int argc, char** argv) {
         case Command::Ready:
             return run_ready(o);
         case Command::Serve: {
+            // Hold SIGTERM, SIGINT and SIGHUP from here on, in this thread and every thread it
+            // starts: the ready file goes out before the signal handler is installed, and a
+            // fixture that stops the server at once must get a clean stop, not a default death.
+            // run_until_signalled() releases them in this thread once its handler is in place.
+            sigset_t held;
+            sigemptyset(&held);
+            for (int signo : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&held, signo);
+            pthread_sigmask(SIG_BLOCK, &held, nullptr);
             App app(o);
             if (auto failed = app.start()) return *failed;
             return app.run_until_signalled();
