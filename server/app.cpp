@@ -6,7 +6,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -38,6 +40,25 @@ bool write_ready_file(const std::string& path, const std::string& dns, const std
     boost::json::object o{{"dns", dns}, {"admin", admin}};
     // Fixtures poll for this file: they must never read half of it.
     return write_file_atomically(path, boost::json::serialize(o) + "\n").empty();
+}
+
+// What a person can act on when a listener cannot open: which listener and address, why in
+// plain words, and the flag that changes it. The OS's own words only for rarer causes.
+std::string listen_failure(const char* listener, const char* flag, const HostPort& at, int error) {
+    std::string where = format_host_port(at.host, at.port);
+    std::string head = "cannot listen for " + std::string(listener) + " on " + where + ": ";
+    std::string change =
+        std::string("; choose another with ") + flag + " ADDR:PORT (port 0 picks a free one)";
+    if (error == EADDRINUSE) return head + "the port is already in use by another program" + change;
+    if (error == EACCES && at.port < 1024)
+        return head + "ports below 1024 need root or the CAP_NET_BIND_SERVICE capability" + change;
+    if (error == EADDRNOTAVAIL)
+        return head + at.host + " is not an address of this machine" + change;
+    if (error == EAFNOSUPPORT)
+        return head + "this machine has no " +
+               (at.host.find(':') != std::string::npos ? "IPv6" : "IPv4") + change;
+    if (error == EINVAL) return head + "'" + at.host + "' is not an IP address" + change;
+    return head + std::strerror(error) + change;
 }
 
 std::optional<fs::file_time_type> config_mtime(const std::string& path) {
@@ -228,6 +249,9 @@ std::optional<int> App::start() {
     log_diagnostics(build_diagnostics);
     engine_->start();
 
+    const char* listener = "DNS (UDP and TCP)";
+    const char* flag = "--dns";
+    const HostPort* address = &*dns_addr;
     try {
         DnsServerOptions dopts;
         dopts.address = dns_addr->host;
@@ -235,13 +259,20 @@ std::optional<int> App::start() {
         dopts.workers = static_cast<unsigned>(std::max(0, local.workers));
         dns_ = std::make_unique<DnsServer>(dopts, *holder_);
         dns_->start();
+        listener = "the admin API";
+        flag = "--admin";
+        address = &*admin_addr;
         // One HTTP server: the Route 53 REST API under its version prefix, the admin API beside.
         admin_ =
             std::make_unique<HttpServer>(admin_addr->host, admin_addr->port,
                                          [this](const RouteRequest& r) { return handle_http(r); });
         admin_->start();
-    } catch (const std::exception& e) {
-        log(LogLevel::Error, "listen", std::string("cannot bind: ") + e.what());
+    } catch (const std::system_error& e) {
+        log(LogLevel::Error, "listen", listen_failure(listener, flag, *address, e.code().value()));
+        stop();
+        return kExitBindFailed;
+    } catch (const boost::system::system_error& e) {
+        log(LogLevel::Error, "listen", listen_failure(listener, flag, *address, e.code().value()));
         stop();
         return kExitBindFailed;
     }
