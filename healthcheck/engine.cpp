@@ -177,7 +177,10 @@ struct Engine::Impl {
                 std::shared_ptr<const std::vector<config::EndpointMapping>> endpoints(
                     config, &config->local.endpoints);
                 const auto started = std::chrono::steady_clock::now();
-                outcome = co_await prober.probe(check->plan, std::move(endpoints));
+                ProbePlan plan = check->plan;
+                plan.checker =
+                    checker->slot.region + "/" + std::to_string(checker->slot.index_in_region);
+                outcome = co_await prober.probe(std::move(plan), std::move(endpoints));
                 record_probe_stats(
                     *check, outcome,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)

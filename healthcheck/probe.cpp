@@ -107,6 +107,7 @@ asio::awaitable<ProbeOutcome> exchange(Stream& stream, beast::tcp_stream& lowest
     http::request<http::empty_body> request{http::verb::get, plan.path, 11};
     request.set(http::field::host, plan.host_header);
     request.set(http::field::user_agent, plan.user_agent);
+    if (!plan.checker.empty()) request.set("X-R53sim-Checker", plan.checker);
     request.set(http::field::accept, "*/*");
     if (plan.search_string) request.set(http::field::accept_encoding, "gzip, deflate");
     request.set(http::field::connection, "close");

@@ -33,6 +33,9 @@ struct ProbePlan {
     bool verify_certificate = false;
     std::optional<std::string> ca_file;
     std::string user_agent;
+    // "eu-west-1/2": the virtual checker that sends this probe, in the X-R53sim-Checker header,
+    // so a test endpoint can answer one region's checkers differently. Empty: no header.
+    std::string checker;
 };
 
 bool is_https(config::HealthCheckType type);
