@@ -265,6 +265,15 @@ std::optional<HealthCheckConfig> parse_health_check_config(const YAML::Node& inp
     if (ip && !valid_ip(*ip))
         check.invalid("IPAddress",
                       "Invalid IP address: '" + *ip + "' is not a valid IPv4 or IPv6 address");
+    std::string range;
+    if (ip && ctx.aws_refusals)
+        if (auto address = parse_ip_prefix(*ip, PrefixForm::AddressOnly);
+            address && is_special_purpose(*address, &range))
+            inner.warning(m.node("IPAddress"), kInvalidInput,
+                          "Route 53 would refuse IPAddress " + *ip + ", a " + range +
+                              " address: Route 53 can't check the health of endpoints for which "
+                              "the IP address is in local, private, non-routable, or multicast "
+                              "ranges (RFC 5735, RFC 6598, RFC 5156). r53sim probes it (§8.30).");
     if (insufficient && *insufficient != "Healthy" && *insufficient != "Unhealthy" &&
         *insufficient != "LastKnownStatus")
         check.invalid(

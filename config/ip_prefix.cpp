@@ -86,4 +86,50 @@ std::optional<IpPrefix> parse_ip_prefix(std::string_view text, PrefixForm form,
     return p;
 }
 
+bool is_special_purpose(const IpPrefix& address, std::string* range) {
+    struct Range {
+        const char* prefix;
+        const char* name;
+    };
+    static const Range kRanges[] = {
+        {"0.0.0.0/8", "'this network'"},
+        {"10.0.0.0/8", "private (RFC 1918)"},
+        {"100.64.0.0/10", "shared address space (RFC 6598)"},
+        {"127.0.0.0/8", "loopback"},
+        {"169.254.0.0/16", "link-local"},
+        {"172.16.0.0/12", "private (RFC 1918)"},
+        {"192.0.0.0/24", "IETF protocol assignments"},
+        {"192.0.2.0/24", "documentation (TEST-NET-1)"},
+        {"192.88.99.0/24", "6to4 relay anycast"},
+        {"192.168.0.0/16", "private (RFC 1918)"},
+        {"198.18.0.0/15", "benchmarking"},
+        {"198.51.100.0/24", "documentation (TEST-NET-2)"},
+        {"203.0.113.0/24", "documentation (TEST-NET-3)"},
+        {"224.0.0.0/4", "multicast"},
+        {"240.0.0.0/4", "reserved"},
+        {"::/128", "unspecified"},
+        {"::1/128", "loopback"},
+        {"::ffff:0:0/96", "IPv4-mapped"},
+        {"100::/64", "discard-only"},
+        {"2001::/23", "IETF protocol assignments"},
+        {"2001:db8::/32", "documentation"},
+        {"2002::/16", "6to4"},
+        {"fc00::/7", "unique local (private)"},
+        {"fe80::/10", "link-local"},
+        {"ff00::/8", "multicast"},
+    };
+    for (const auto& r : kRanges) {
+        auto block = parse_ip_prefix(r.prefix);
+        if (!block || block->family != address.family) continue;
+        IpPrefix masked = address;
+        masked.length = block->length;
+        masked = without_host_bits(masked);
+        if (masked.bytes == block->bytes) {
+            if (range) *range = r.name;
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace r53::config

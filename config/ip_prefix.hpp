@@ -35,6 +35,11 @@ std::optional<IpPrefix> parse_ip_prefix(std::string_view text,
                                         PrefixForm form = PrefixForm::AddressOrPrefix,
                                         std::string* error = nullptr);
 
+// Whether the address lies in a special-purpose range: local, private, shared, documentation,
+// benchmarking, link-local, multicast or reserved (RFC 5735, RFC 6598, RFC 5156): what Route 53
+// cannot health-check. Names the range ("private (RFC 1918)") in `range` when given.
+bool is_special_purpose(const IpPrefix& address, std::string* range = nullptr);
+
 // The prefix with every bit past `length` cleared (what a resolver sends as an ECS address).
 IpPrefix without_host_bits(IpPrefix prefix);
 

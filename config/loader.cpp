@@ -87,6 +87,7 @@ class Loader {
         ctx.file = file;
         ctx.diagnostics = &diagnostics_;
         ctx.lenient = options_.lenient;
+        ctx.aws_refusals = options_.aws_refusals;
         return ctx;
     }
 

@@ -13,6 +13,9 @@ struct LoadOptions {
     // Accept the known mistakes of the two-region example (Weight with Failover, RequestTimeout,
     // fewer than 3 Regions) as warnings, each saying how it is interpreted.
     bool lenient = false;
+    // Also warn about what the real Route 53 would refuse and r53sim allows (private and
+    // loopback health-check addresses, §8.30), each with AWS's reason. `r53sim check` does.
+    bool aws_refusals = false;
 };
 
 struct LoadResult {

@@ -21,6 +21,8 @@ struct ParseContext {
     std::string file;
     Diagnostics* diagnostics = nullptr;
     bool lenient = false;
+    // Warn, with AWS's reason, about what the real Route 53 refuses but r53sim allows (§8.30).
+    bool aws_refusals = false;
     int fallback_line = 0;  // for nodes built in memory (CLI shorthand) that have no mark
     int line_offset = 0;    // for text cut out of a larger file (a --change-batch argument)
 
@@ -29,12 +31,12 @@ struct ParseContext {
     void warning(const YAML::Node& node, std::string code, std::string message) const;
 };
 
-// A HealthCheckConfig after the aws CLI checks (ParamValidation), the server-side checks
-// (InvalidInput) and the §1.2 defaults. `local` receives what lenient mode interprets (the
-// non-existent RequestTimeout becomes local.response_timeout). nullopt when an error was found.
 // The members of HealthCheckConfig, as the Route 53 API names them.
 const std::vector<std::string>& health_check_config_fields();
 
+// A HealthCheckConfig after the aws CLI checks (ParamValidation), the server-side checks
+// (InvalidInput) and the §1.2 defaults. `local` receives what lenient mode interprets (the
+// non-existent RequestTimeout becomes local.response_timeout). nullopt when an error was found.
 std::optional<HealthCheckConfig> parse_health_check_config(const YAML::Node& node,
                                                            const ParseContext& ctx,
                                                            LocalCheckSettings* local = nullptr);

@@ -75,8 +75,11 @@ struct Descriptions {
              "commands)")  //
             ("health-check-config", text("ARG"),
              "validate a HealthCheckConfig (JSON or the aws CLI shorthand "
-             "Type=HTTPS,Port=443,...)")  //
-            ("lenient", "report the known mistakes of copied examples as warnings");
+             "Type=HTTPS,Port=443,...)")                                             //
+            ("lenient", "report the known mistakes of copied examples as warnings")  //
+            ("strict",
+             "fail (exit 1) on every warning, among them what the real Route 53 would refuse "
+             "(private and loopback health-check addresses): for checking a production config");
         ready.add_options()                                                                  //
             ("admin", text("ADDR:PORT"), "the server's admin API (default 127.0.0.1:8053)")  //
             ("ready-file", text("PATH"), "read the admin address from a ready file");
@@ -197,6 +200,7 @@ std::optional<std::string> apply_values(const po::variables_map& vm, CliOptions&
     if (auto v = get("change-batch")) o.change_batch = *v;
     if (auto v = get("health-check-config")) o.health_check_config = *v;
     o.lenient = vm.count("lenient") > 0;
+    o.strict = vm.count("strict") > 0;
     o.manual_clock = vm.count("manual-clock") > 0;
     o.watch = vm.count("watch") > 0;
     if (auto v = get("log-format"); v && !parse_format(*v, o.log_format))

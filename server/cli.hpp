@@ -32,6 +32,7 @@ struct CliOptions {
     LogFormat log_format = LogFormat::Text;
     LogLevel log_level = LogLevel::Info;
     bool lenient = false;
+    bool strict = false;  // check: warnings are errors
     std::optional<double> time_scale;
     bool manual_clock = false;
     std::optional<int> workers;

@@ -16,7 +16,11 @@
 namespace r53::server {
 namespace {
 
-int report(const config::Diagnostics& ds, const std::string& what) {
+// `strict`: every warning counts as an error (and reads "error:"), so CI can refuse a config
+// that works here but that Route 53 itself would not take.
+int report(config::Diagnostics ds, const std::string& what, bool strict) {
+    if (strict)
+        for (auto& d : ds) d.severity = config::Severity::Error;
     for (const auto& d : ds) std::fprintf(stderr, "%s\n", config::format(d).c_str());
     if (config::has_errors(ds)) {
         size_t errors = 0;
@@ -24,7 +28,11 @@ int report(const config::Diagnostics& ds, const std::string& what) {
         std::fprintf(stderr, "%s: %zu error%s\n", what.c_str(), errors, errors == 1 ? "" : "s");
         return kExitInvalidConfig;
     }
-    std::printf("%s: OK\n", what.c_str());
+    if (ds.empty())
+        std::printf("%s: OK\n", what.c_str());
+    else
+        std::printf("%s: OK, %zu warning%s (--strict fails on them)\n", what.c_str(), ds.size(),
+                    ds.size() == 1 ? "" : "s");
     return kExitOk;
 }
 
@@ -33,13 +41,15 @@ int report(const config::Diagnostics& ds, const std::string& what) {
 int run_check(const CliOptions& o) {
     config::LoadOptions lo;
     lo.lenient = o.lenient;
+    lo.aws_refusals = true;
     if (o.change_batch)
-        return report(config::check_change_batch_file(*o.change_batch, lo), *o.change_batch);
+        return report(config::check_change_batch_file(*o.change_batch, lo), *o.change_batch,
+                      o.strict);
     if (o.health_check_config)
         return report(config::check_health_check_config(*o.health_check_config, lo),
-                      "HealthCheckConfig");
+                      "HealthCheckConfig", o.strict);
     auto result = config::load_config_file(o.config_path, lo);
-    int rc = report(result.diagnostics, o.config_path == "-" ? "stdin" : o.config_path);
+    int rc = report(result.diagnostics, o.config_path == "-" ? "stdin" : o.config_path, o.strict);
     if (rc == kExitOk && result.config)
         std::printf("%zu hosted zone(s), %zu health check(s)\n", result.config->zones.size(),
                     result.config->health_checks.size());

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from harness import BINARY, SOURCE_DIR
+from harness import BINARY, SOURCE_DIR, R53Sim
 
 SEED = os.path.join(SOURCE_DIR, "tests", "fixtures", "config", "two-region-failover.txt")
 
@@ -210,6 +210,7 @@ hosted_zones:
         Failover: PRIMARY
         HealthCheckId: primary
 """ + RECORD)
+    lines = [l for l in lines if ": error:" in l]
     assert len(lines) == 1, lines
     assert lines[0].startswith('7: error: ParamValidation: Unknown parameter in HealthCheckConfig: "Bogus"'), lines
     assert not any("NoSuchHealthCheck" in l for l in lines)
@@ -293,3 +294,54 @@ def test_mixed_policy_error_names_the_location_as_aws_does(tmp_path, location, w
     assert lines == [f"8: error: InvalidChangeBatch: RRSet with DNS name geo.example.com., type A, "
                      f"SetIdentifier g, and {words} cannot be created because a non-GEO RRSet "
                      f"with the same name and type already exists."], lines
+
+
+CHECKS = """health_checks:
+  hc-loopback:
+    HealthCheckConfig: {Type: HTTP, IPAddress: 127.0.0.1, Port: 8080}
+  hc-private:
+    HealthCheckConfig: {Type: HTTP, IPAddress: 10.1.2.3, Port: 8080}
+  hc-public:
+    HealthCheckConfig: {Type: TCP, IPAddress: 8.8.8.8, Port: 53}
+"""
+
+REFUSAL = ("Route 53 can't check the health of endpoints for which the IP address is in local, "
+           "private, non-routable, or multicast ranges (RFC 5735, RFC 6598, RFC 5156). "
+           "r53sim probes it (§8.30).")
+
+
+def test_check_warns_with_aws_reason_for_what_route53_would_refuse(tmp_path):
+    # §8.30: private and loopback targets stay allowed; check says AWS would refuse them.
+    cfg = tmp_path / "checks.yaml"
+    cfg.write_text(CHECKS)
+    r = check("-c", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        f"{cfg}:3: warning: InvalidInput: Route 53 would refuse IPAddress 127.0.0.1, a loopback "
+        f"address: {REFUSAL}",
+        f"{cfg}:5: warning: InvalidInput: Route 53 would refuse IPAddress 10.1.2.3, a private "
+        f"(RFC 1918) address: {REFUSAL}"]
+    assert r.stdout.startswith(f"{cfg}: OK, 2 warnings (--strict fails on them)")
+
+
+def test_check_strict_turns_the_warnings_into_errors(tmp_path):
+    cfg = tmp_path / "checks.yaml"
+    cfg.write_text(CHECKS)
+    r = check("--strict", "-c", str(cfg))
+    assert r.returncode == 1, r.stdout
+    lines = r.stderr.splitlines()
+    assert lines[0] == (f"{cfg}:3: error: InvalidInput: Route 53 would refuse IPAddress "
+                        f"127.0.0.1, a loopback address: {REFUSAL}")
+    assert lines[-1] == f"{cfg}: 2 errors"
+    # A config Route 53 would take passes --strict.
+    cfg.write_text(CHECKS.split("  hc-loopback:")[0] + "  hc-public:" + CHECKS.split("  hc-public:")[1])
+    r = check("--strict", "-c", str(cfg))
+    assert r.returncode == 0, r.stderr
+
+
+def test_serve_does_not_warn_about_loopback_targets():
+    # The warnings are for `check`: a local server probing loopback is the point of r53sim.
+    with R53Sim(CHECKS, args=["--manual-clock"]) as sim:
+        assert sim.admin("GET", "/v1/health-checks/hc-loopback")[0] == 200
+        logs = sim.logs()
+    assert "would refuse" not in logs
