@@ -143,9 +143,7 @@ const std::vector<ConfigErrorCase> kConfigErrors = {
      "unknown key 'zones' in the config file (expected one of: hosted_zones, health_checks, local)",
      2},
     {"unknown local key", "local:\n  listen: {dns: '127.0.0.1:53'}\n  worker: 2\n", "InvalidConfig",
-     "unknown key 'worker' in local (expected one of: listen, endpoints, alias_targets, "
-     "cidr_collections, client_locations, default_client, clock, fleet, workers, routing_seed)",
-     3},
+     "unknown key 'worker' in local (did you mean 'workers'?)", 3},
     {"unknown fleet key", "local:\n  fleet: {checkers: 2}\n", "InvalidConfig",
      "unknown key 'checkers' in local.fleet (expected one of: checkers_per_region, single_checker, "
      "seed)",

@@ -336,7 +336,7 @@ const std::vector<RuleCase> kRuleCases = {
      "Unknown parameter in hosted_zones[0].ResourceRecordSets[0]: \"Ttl\", must be one of: Name, "
      "Type, SetIdentifier, Weight, Region, GeoLocation, Failover, MultiValueAnswer, TTL, "
      "ResourceRecords, AliasTarget, HealthCheckId, TrafficPolicyInstanceId, CidrRoutingConfig, "
-     "GeoProximityLocation",
+     "GeoProximityLocation (did you mean \"TTL\"?)",
      0},
     {"Failover value",
      {"{Name: f.example.com, Type: A, SetIdentifier: a, Failover: primary, TTL: 60, "
