@@ -19,8 +19,9 @@ Kind kind_of(std::string_view type) noexcept {
     return Kind::None;
 }
 
+// Only a space separates: raw control characters (TAB included) are refused before reading.
 bool is_blank(char c) noexcept {
-    return c == ' ' || c == '\t';
+    return c == ' ';
 }
 
 bool is_octal(char c) noexcept {
@@ -33,6 +34,14 @@ TextProblem too_long() {
 
 TextProblem unbalanced() {
     return {"UnbalancedQuotes", "Value has unbalanced quotes"};
+}
+
+TextProblem unquoted() {
+    return {"InvalidCharacterString", "Value should be enclosed in quotation marks"};
+}
+
+TextProblem unsupported() {
+    return {"UnsupportedCharacter", "Value contains unsupported characters"};
 }
 
 TextProblem bad_escape() {
@@ -81,10 +90,15 @@ class TextReader {
     }
     bool at_end() const noexcept { return at_ >= text_.size(); }
 
-    // One character-string, quoted or a run up to the next blank or quote.
-    std::optional<TextProblem> read_string(std::vector<uint8_t>& out, size_t max_length) {
+    // One character-string, quoted or (unless `quotes_required`) a run up to the next blank or
+    // quote.
+    std::optional<TextProblem> read_string(std::vector<uint8_t>& out, size_t max_length,
+                                           bool quotes_required = false) {
         const bool quoted = text_[at_] == '"';
-        if (quoted) ++at_;
+        if (quoted)
+            ++at_;
+        else if (quotes_required)
+            return unquoted();
         size_t length = 0;
         while (true) {
             if (at_ >= text_.size()) {
@@ -295,7 +309,7 @@ std::optional<TextProblem> character_strings_to_wire(std::string_view text,
         if (reader.at_end()) break;
         const size_t length_at = out.size();
         out.push_back(0);
-        if (auto problem = reader.read_string(out, kMaxCharacterString)) return problem;
+        if (auto problem = reader.read_string(out, kMaxCharacterString, true)) return problem;
         out[length_at] = static_cast<uint8_t>(out.size() - length_at - 1);
     }
     wire.insert(wire.end(), out.begin(), out.end());
@@ -317,8 +331,9 @@ std::optional<TextProblem> to_rdata(std::string_view type, std::string_view valu
                                     std::vector<uint8_t>& rdata) {
     const Kind kind = kind_of(type);
     if (kind == Kind::None) return illegal(type, "not a character-string type");
-    if (value.find_first_of("\r\n") != std::string_view::npos)
-        return illegal(type, "the value has a line break");
+    // Control characters are written as escapes (\011 for a TAB), never raw.
+    for (char c : value)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return unsupported();
     std::vector<uint8_t> out;
     std::optional<TextProblem> problem;
     if (kind == Kind::Txt) {

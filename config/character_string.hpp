@@ -38,7 +38,8 @@ std::optional<std::string> to_text(std::string_view type, std::span<const uint8_
 // another type or not valid, so the validator can quote it as it was given.
 std::string canonical_value(std::string_view type, const std::string& value);
 
-// The pieces, for TXT/SPF: one or more character-strings, quoted or not, separated by blanks.
+// The pieces, for TXT/SPF: one or more quoted character-strings separated by spaces (Route 53
+// refuses unquoted text: "InvalidCharacterString (Value should be enclosed in quotation marks)").
 std::optional<TextProblem> character_strings_to_wire(std::string_view text,
                                                      std::vector<uint8_t>& wire);
 // Length-prefixed strings -> `"a" "b"`; nullopt when a length runs past the end.

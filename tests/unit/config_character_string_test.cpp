@@ -113,12 +113,10 @@ TEST(CharacterString, ExactlyTwoHundredFiftyFiveBytes) {  // §5: TXT strings �
     std::string escaped;
     for (int i = 0; i < 255; ++i) escaped += "\\351";
     EXPECT_EQ(wire_of("TXT", "\"" + escaped + "\"").size(), 256u);
-    EXPECT_EQ(wire_of("TXT", plain).size(), 256u);  // unquoted too
 }
 
 TEST(CharacterString, OverLongStringIsAClearError) {
     EXPECT_EQ(problem_of("TXT", "\"" + std::string(256, 'a') + "\""), "CharacterStringTooLong");
-    EXPECT_EQ(problem_of("TXT", std::string(256, 'a')), "CharacterStringTooLong");
     std::string escaped;
     for (int i = 0; i < 256; ++i) escaped += "\\011";
     EXPECT_EQ(problem_of("SPF", "\"" + escaped + "\""), "CharacterStringTooLong");
@@ -135,11 +133,7 @@ TEST(CharacterString, OverLongStringIsAClearError) {
 TEST(CharacterString, SeveralStringsInOneValue) {
     EXPECT_EQ(wire_of("TXT", "\"v=1\" \"two strings\""),
               (Bytes{3, 'v', '=', '1', 11, 't', 'w', 'o', ' ', 's', 't', 'r', 'i', 'n', 'g', 's'}));
-    // Unquoted words are strings of their own, blanks separate (RFC 1035 §5.1).
-    EXPECT_EQ(wire_of("TXT", "v=spf1 -all"),
-              (Bytes{6, 'v', '=', 's', 'p', 'f', '1', 4, '-', 'a', 'l', 'l'}));
-    EXPECT_EQ(canonical_value("TXT", "v=spf1 -all"), "\"v=spf1\" \"-all\"");
-    EXPECT_EQ(wire_of("TXT", "\"a\"\t \"b\""), (Bytes{1, 'a', 1, 'b'}));
+    EXPECT_EQ(wire_of("TXT", "\"a\"   \"b\""), (Bytes{1, 'a', 1, 'b'}));
     EXPECT_EQ(wire_of("TXT", "\"a\"\"b\""), (Bytes{1, 'a', 1, 'b'}));
     EXPECT_EQ(text_of("TXT", Bytes{1, 'a', 0, 1, 'b'}), "\"a\" \"\" \"b\"");
 }
@@ -162,7 +156,7 @@ TEST(CharacterString, QuotesAndBackslashes) {
     EXPECT_EQ(wire_of("TXT", R"("\a\;")"), (Bytes{2, 'a', ';'}));  // other escapes are literal
     EXPECT_EQ(wire_of("TXT", "\"caf\xC3\xA9\""), (Bytes{5, 'c', 'a', 'f', 0xC3, 0xA9}));
     EXPECT_EQ(canonical_value("TXT", "\"caf\xC3\xA9\""), "\"caf\\303\\251\"");
-    EXPECT_EQ(wire_of("TXT", "\"a\tb\""), (Bytes{3, 'a', '\t', 'b'}));  // a raw TAB inside quotes
+    EXPECT_EQ(wire_of("TXT", "\"a\\011b\""), (Bytes{3, 'a', '\t', 'b'}));  // a TAB, escaped
 }
 
 TEST(CharacterString, BadEscapesAndQuotes) {
@@ -170,10 +164,25 @@ TEST(CharacterString, BadEscapesAndQuotes) {
     EXPECT_EQ(problem_of("TXT", R"("\400")"), "InvalidEscapeSequence");  // over 377
     EXPECT_EQ(problem_of("TXT", R"("\35")"), "InvalidEscapeSequence");   // two digits
     EXPECT_EQ(problem_of("TXT", R"("\089")"), "InvalidEscapeSequence");  // 8 is not octal
-    EXPECT_EQ(problem_of("TXT", "abc\\"), "InvalidEscapeSequence");      // nothing follows
+    EXPECT_EQ(problem_of("TXT", "\"abc\\"), "InvalidEscapeSequence");    // nothing follows
     EXPECT_EQ(problem_of("TXT", R"("open)"), "UnbalancedQuotes");
     EXPECT_EQ(problem_of("TXT", R"("ends in an escaped quote\")"), "UnbalancedQuotes");
-    EXPECT_EQ(problem_of("TXT", "\"two\nlines\""), "TXTRRDATAIllegal");
+}
+
+// What Route 53 answers for unquoted text and raw control characters (Obs, semantics §0 S22: the
+// errors quoted in binxio/cfn-ses-provider#23 and plesk/ext-route53#13).
+TEST(CharacterString, QuotesAreRequiredAndControlCharactersEscaped) {
+    EXPECT_EQ(problem_of("TXT", "v=spf1 include:amazonses.com ~all"), "InvalidCharacterString");
+    EXPECT_EQ(problem_of("SPF", "token"), "InvalidCharacterString");
+    EXPECT_EQ(problem_of("TXT", "\"a\" b"), "InvalidCharacterString");
+    Bytes out;
+    auto problem = to_rdata("TXT", "token", out);
+    ASSERT_TRUE(problem);
+    EXPECT_EQ(problem->explanation, "Value should be enclosed in quotation marks");
+    EXPECT_EQ(problem_of("TXT", "\"two\nlines\""), "UnsupportedCharacter");
+    EXPECT_EQ(problem_of("TXT", "\"a\tb\""), "UnsupportedCharacter");
+    EXPECT_EQ(problem_of("TXT", "\t\"a\""), "UnsupportedCharacter");
+    EXPECT_EQ(problem_of("CAA", "0 issue \"a\x7f\""), "UnsupportedCharacter");
 }
 
 TEST(CharacterString, MalformedWireIsRefused) {
