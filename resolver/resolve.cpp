@@ -1,6 +1,7 @@
-// Authoritative lookup (semantics §5, §8 points 16-21): zone by longest suffix, referrals below
-// the apex, exact names, wildcards (RFC 4592), CNAME, NXDOMAIN/NODATA with SOA, and the
-// Authority/Additional sections. The routing choice itself is the policies' (policy.hpp).
+// Authoritative lookup (semantics §5, §8 points 16-21): zone transfers refused, zone by longest
+// suffix, referrals below the apex, exact names, wildcards (RFC 4592), CNAME, NXDOMAIN/NODATA
+// with SOA, and the Authority/Additional sections. The routing choice itself is the policies'
+// (policy.hpp).
 #include "resolver/resolve.hpp"
 
 #include <array>
@@ -15,7 +16,7 @@ namespace r53::resolver {
 namespace {
 
 constexpr uint16_t kTypeNs = 2, kTypeCname = 5, kTypeA = 1, kTypeAaaa = 28, kTypeDs = 43,
-                   kTypeAny = 255;
+                   kTypeIxfr = 251, kTypeAxfr = 252, kTypeAny = 255;
 constexpr uint16_t kClassIn = 1, kClassAny = 255;
 constexpr uint16_t kNoName = 0xFFFF;
 
@@ -48,6 +49,14 @@ class Lookup {
     void run() noexcept {
         if (!labels_.parse(q_.qname, q_.qname_length)) {
             answer_.rcode = Rcode::FormErr;
+            answer_.authoritative = false;
+            return;
+        }
+        // Zone transfers are refused, as NSD and Knot refuse them without an ACL: Route 53
+        // offers none.
+        if (q_.qtype == kTypeAxfr || q_.qtype == kTypeIxfr) {
+            ctx_.note([] { return std::string("zone transfers are not offered: REFUSED"); });
+            answer_.rcode = Rcode::Refused;
             answer_.authoritative = false;
             return;
         }

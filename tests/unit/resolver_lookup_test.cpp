@@ -261,6 +261,17 @@ TEST(LookupAny, SkipsAGroupWithNoAnswerForTheClient) {  // RFC 8482, §8 point 1
     EXPECT_TRUE(f.query("x.example.com.", A).answer.empty());  // NODATA for this client
 }
 
+TEST_F(LookupTest, ZoneTransfersAreRefused) {  // as NSD and Knot without an ACL
+    for (uint16_t type : {uint16_t(252), uint16_t(251)})
+        for (const char* name : {"example.com.", "www.example.com.", "sub.example.com."}) {
+            auto r = f.query(name, type, "", true);
+            EXPECT_EQ(r.rcode, Rcode::Refused) << name << " " << type;
+            EXPECT_FALSE(r.authoritative);
+            EXPECT_TRUE(r.answer.empty() && r.authority.empty() && r.additional.empty());
+            EXPECT_EQ(r.trace.back(), "zone transfers are not offered: REFUSED");
+        }
+}
+
 TEST_F(LookupTest, MalformedNamesAndMissingZonesAreNotAnswered) {
     Answer a;
     const uint8_t bad[] = {3, 'w', 'w', 'w', 7, 'e', 'x'};  // label runs past the end

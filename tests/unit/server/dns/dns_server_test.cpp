@@ -228,6 +228,29 @@ TEST_F(DnsServerTest, NxdomainAndRefused) {
     EXPECT_EQ(ldns_pkt_get_rcode(refused.get()), LDNS_RCODE_REFUSED);
 }
 
+// AXFR and IXFR refused as NSD and Knot refuse them without an ACL: REFUSED, AA=0, no records.
+TEST_F(DnsServerTest, ZoneTransfersAreRefusedOverUdpAndTcp) {
+    UdpClient udp(port_);
+    for (uint16_t type : {uint16_t(252), uint16_t(251)}) {
+        auto u = udp.ask(make_query(ask("example.com", type, type)));
+        ASSERT_TRUE(u) << type;
+        TcpClient tcp(port_);
+        ASSERT_TRUE(tcp.connected());
+        tcp.write_raw(TcpClient::framed(make_query(ask("example.com", type, type))));
+        auto reply = tcp.read_message();
+        ASSERT_TRUE(reply) << type;
+        auto t = decode(*reply);
+        ASSERT_TRUE(t) << type;
+        for (ldns_pkt* p : {u.get(), t.get()}) {
+            EXPECT_EQ(ldns_pkt_id(p), type);
+            EXPECT_EQ(ldns_pkt_get_rcode(p), LDNS_RCODE_REFUSED) << type;
+            EXPECT_FALSE(ldns_pkt_aa(p));
+            EXPECT_EQ(ldns_pkt_ancount(p) + ldns_pkt_nscount(p) + ldns_pkt_arcount(p), 0);
+            EXPECT_EQ(ldns_pkt_qdcount(p), 1);
+        }
+    }
+}
+
 TEST_F(DnsServerTest, TruncatesOverUdpAndAnswersInFullOverTcp) {
     UdpClient udp(port_);
     auto truncated = udp.ask(make_query(ask("big.example.com")));
