@@ -225,6 +225,43 @@ void parse_cidr_collections(const YAML::Node& list, const ParseContext& ctx, Loc
     }
 }
 
+// local.dns.tcp: every limit positive, the short idle timeout no longer than the idle one.
+void parse_dns_settings(const YAML::Node& node, const ParseContext& ctx, LocalSettings& local) {
+    MapReader d(node, ctx, "local.dns", {"tcp"}, FieldStyle::Local);
+    if (!d.is_map() || !d.has("tcp")) return;
+    MapReader t(d.node("tcp"), ctx, "local.dns.tcp",
+                {"max_connections", "idle_timeout", "busy_idle_timeout", "io_timeout", "workers"},
+                FieldStyle::Local);
+    TcpSettings& tcp = local.dns.tcp;
+    if (auto n = t.integer("max_connections")) {
+        if (*n < 1 || *n > 65535)
+            bad(ctx, t.node("max_connections"), "local.dns.tcp.max_connections must be 1-65535");
+        else
+            tcp.max_connections = static_cast<int>(*n);
+    }
+    const std::pair<const char*, Seconds*> timeouts[] = {
+        {"idle_timeout", &tcp.idle_timeout},
+        {"busy_idle_timeout", &tcp.busy_idle_timeout},
+        {"io_timeout", &tcp.io_timeout}};
+    for (auto [key, target] : timeouts)
+        if (auto v = t.duration(key)) {
+            if (v->count() < 0.001 || v->count() > 3600)
+                bad(ctx, t.node(key),
+                    std::string("local.dns.tcp.") + key + " must be between 1ms and 1h");
+            else
+                *target = *v;
+        }
+    if (tcp.busy_idle_timeout > tcp.idle_timeout)
+        bad(ctx, t.has("busy_idle_timeout") ? t.node("busy_idle_timeout") : t.node("idle_timeout"),
+            "local.dns.tcp.busy_idle_timeout must not be longer than idle_timeout");
+    if (auto w = t.integer("workers")) {
+        if (*w < 0 || *w > 256)
+            bad(ctx, t.node("workers"), "local.dns.tcp.workers must be 0-256 (0 = every worker)");
+        else
+            tcp.workers = static_cast<int>(*w);
+    }
+}
+
 void parse_client_locations(const YAML::Node& list, const ParseContext& ctx, LocalSettings& local) {
     if (!list.IsSequence()) return bad(ctx, list, "local.client_locations must be a list");
     for (size_t i = 0; i < list.size(); ++i) {
@@ -261,8 +298,8 @@ void parse_client_locations(const YAML::Node& list, const ParseContext& ctx, Loc
 
 void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, LocalSettings& local) {
     MapReader m(node, ctx, "local",
-                {"listen", "endpoints", "alias_targets", "cidr_collections", "client_locations",
-                 "default_client", "clock", "fleet", "workers", "routing_seed"},
+                {"listen", "dns", "endpoints", "alias_targets", "cidr_collections",
+                 "client_locations", "default_client", "clock", "fleet", "workers", "routing_seed"},
                 FieldStyle::Local);
     if (!m.is_map()) return;
     if (m.has("listen")) {
@@ -277,6 +314,7 @@ void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, Local
                 *target = *v;
             }
     }
+    if (m.has("dns")) parse_dns_settings(m.node("dns"), ctx, local);
     if (m.has("endpoints")) parse_endpoints(m.node("endpoints"), ctx, local);
     if (m.has("alias_targets")) parse_alias_targets(m.node("alias_targets"), ctx, local);
     if (m.has("cidr_collections")) parse_cidr_collections(m.node("cidr_collections"), ctx, local);
@@ -317,6 +355,10 @@ void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, Local
             bad(ctx, m.node("workers"), "local.workers must be 0-256 (0 = one per core)");
         local.workers = static_cast<int>(*w);
     }
+    if (local.workers > 0 && local.dns.tcp.workers > local.workers)
+        bad(ctx, m.node("dns")["tcp"]["workers"],
+            "local.dns.tcp.workers (" + std::to_string(local.dns.tcp.workers) +
+                ") must not exceed local.workers (" + std::to_string(local.workers) + ")");
     if (auto s = m.integer("routing_seed")) local.routing_seed = static_cast<uint64_t>(*s);
 }
 

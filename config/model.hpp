@@ -222,8 +222,23 @@ struct ListenSettings {
     std::string admin = "127.0.0.1:8053";
 };
 
+// The DNS listener's TCP limits (local.dns.tcp), as NSD's tcp-count/tcp-timeout and Knot's
+// tcp-max-clients/tcp-idle-timeout/tcp-io-timeout. Route 53 publishes none of its own.
+struct TcpSettings {
+    int max_connections = 256;       // at the cap the listener stops accepting until one closes
+    Seconds idle_timeout{10};        // between answered queries
+    Seconds busy_idle_timeout{0.2};  // instead, while over half the cap is in use
+    Seconds io_timeout{1};           // a query's first byte to its last; a reply until it is taken
+    int workers = 0;                 // DNS workers serving TCP, the cap split among them; 0 = all
+};
+
+struct DnsSettings {
+    TcpSettings tcp;
+};
+
 struct LocalSettings {
     ListenSettings listen;
+    DnsSettings dns;
     std::vector<EndpointMapping> endpoints;
     std::vector<AwsAliasTarget> alias_targets;
     std::vector<CidrCollection> cidr_collections;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "config/character_string.hpp"
 #include "config/suggest.hpp"
 #include "config/yaml_util.hpp"
 
@@ -332,7 +333,9 @@ std::optional<ResourceRecordSet> parse_resource_record_set(const YAML::Node& nod
                                   value->substr(0, 32) + "...", server_path(item_path + ".Value"),
                                   "Member must have length less than or equal to 4000"));
                 }
-                r.resource_records.push_back(*value);
+                // Stored (and listed by ListResourceRecordSets) in Route 53's canonical text:
+                // "caf\303\251" whether the value came as escapes or as raw bytes.
+                r.resource_records.push_back(canonical_value(r.type, *value));
             }
         }
     }

@@ -5,6 +5,7 @@
 // clang-format on
 
 #include "config/change_batch.hpp"
+#include "config/character_string.hpp"
 
 namespace r53::config {
 
@@ -24,36 +25,17 @@ std::string problem_name(const std::string& type, std::string& explanation, ldns
     return type + "RRDATAIllegal";
 }
 
-// TXT/SPF: Route 53's own words for the two mistakes ldns does not catch the same way.
-std::optional<std::string> character_string_problem(const std::string& value) {
-    bool quoted = false;
-    size_t run = 0;
-    for (size_t i = 0; i < value.size(); ++i) {
-        char c = value[i];
-        if (c == '\\' && i + 1 < value.size()) {
-            ++i;
-            ++run;
-        } else if (c == '"') {
-            quoted = !quoted;
-            run = 0;
-        } else if (quoted || c != ' ') {
-            ++run;
-        } else {
-            run = 0;
-        }
-        if (run > 255) return "CharacterStringTooLong (Value is too long)";
-    }
-    if (quoted) return "UnbalancedQuotes (Value has unbalanced quotes)";
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<std::string> rdata_problem(const std::string& type, const std::string& value) {
-    if (type == "TXT" || type == "SPF")
-        if (auto problem = character_string_problem(value))
-            return "Invalid Resource Record: 'FATAL problem: " + *problem + " encountered with '" +
-                   value + "''";
+    // Route 53's own escapes (octal \ooo): never through ldns, which reads \DDD as decimal.
+    if (uses_character_strings(type)) {
+        std::vector<uint8_t> rdata;
+        auto problem = to_rdata(type, value, rdata);
+        if (!problem) return std::nullopt;
+        return "Invalid Resource Record: 'FATAL problem: " + problem->code + " (" +
+               problem->explanation + ") encountered with '" + value + "''";
+    }
     ldns_status status = LDNS_STATUS_OK;
     if (value.empty() || value.find_first_of("\n\r") != std::string::npos) {
         status = LDNS_STATUS_SYNTAX_ERR;

@@ -28,6 +28,11 @@ struct AnswerEntry {
     uint16_t first = 0;   // subset of the RRset's records, [first, first + count)
     uint16_t count = 0;
     uint16_t type_override = 0;  // non-zero: write this type (unused for now)
+    // Authority and additional only (answer RRsets are always needed): an RRset the response
+    // cannot do without, so TC=1 when it does not fit - the SOA of a negative answer, the NS set
+    // of a referral and its in-domain glue (RFC 9471). The others are dropped silently when they
+    // do not fit (RFC 2181 §9).
+    bool required = false;
 };
 
 struct Section {

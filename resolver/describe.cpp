@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "config/character_string.hpp"
 #include "resolver/client_location.hpp"
 #include "resolver/ldns.hpp"
 #include "resolver/names.hpp"
@@ -32,6 +33,19 @@ std::string render(const uint8_t* owner, const RRset& rrset, uint32_t ttl, uint1
         ldns_rr_free(rr);
     }
     while (!line.empty() && line.back() == '\n') line.pop_back();
+    // Character-strings in Route 53's octal form, as ListResourceRecordSets shows them; ldns
+    // would write dig's decimal escapes. ldns_rr2str separates owner, TTL, class, type and
+    // RDATA by tabs.
+    const ldns_rr_descriptor* descriptor = ldns_rr_descript(type);
+    if (descriptor && descriptor->_name && config::uses_character_strings(descriptor->_name)) {
+        size_t rdata_at = 0;
+        for (int field = 0; field < 4 && rdata_at != std::string::npos; ++field) {
+            rdata_at = line.find('\t', rdata_at);
+            if (rdata_at != std::string::npos) ++rdata_at;
+        }
+        auto text = config::to_text(descriptor->_name, {rd + 2, rdlength});
+        if (rdata_at != std::string::npos && text) line = line.substr(0, rdata_at) + *text;
+    }
     for (char& c : line)
         if (c == '\t') c = ' ';
     return line;

@@ -1,6 +1,7 @@
-// Authoritative lookup (semantics §5, §8 points 16-21): zone by longest suffix, referrals below
-// the apex, exact names, wildcards (RFC 4592), CNAME, NXDOMAIN/NODATA with SOA, and the
-// Authority/Additional sections. The routing choice itself is the policies' (policy.hpp).
+// Authoritative lookup (semantics §5, §8 points 16-21): zone transfers refused, zone by longest
+// suffix, referrals below the apex, exact names, wildcards (RFC 4592), CNAME, NXDOMAIN/NODATA
+// with SOA, and the Authority/Additional sections. The routing choice itself is the policies'
+// (policy.hpp).
 #include "resolver/resolve.hpp"
 
 #include <array>
@@ -15,7 +16,7 @@ namespace r53::resolver {
 namespace {
 
 constexpr uint16_t kTypeNs = 2, kTypeCname = 5, kTypeA = 1, kTypeAaaa = 28, kTypeDs = 43,
-                   kTypeAny = 255;
+                   kTypeIxfr = 251, kTypeAxfr = 252, kTypeAny = 255;
 constexpr uint16_t kClassIn = 1, kClassAny = 255;
 constexpr uint16_t kNoName = 0xFFFF;
 
@@ -48,6 +49,14 @@ class Lookup {
     void run() noexcept {
         if (!labels_.parse(q_.qname, q_.qname_length)) {
             answer_.rcode = Rcode::FormErr;
+            answer_.authoritative = false;
+            return;
+        }
+        // Zone transfers are refused, as NSD and Knot refuse them without an ACL: Route 53
+        // offers none.
+        if (q_.qtype == kTypeAxfr || q_.qtype == kTypeIxfr) {
+            ctx_.note([] { return std::string("zone transfers are not offered: REFUSED"); });
+            answer_.rcode = Rcode::Refused;
             answer_.authoritative = false;
             return;
         }
@@ -104,8 +113,10 @@ class Lookup {
             ctx_.note([&] { return "delegation at " + ns->owner_text + ": referral"; });
             answer_.authoritative = false;
             ctx_.owner = reinterpret_cast<const uint8_t*>(node->name.data());
+            const uint8_t before = answer_.authority.size;
             ns->policy_impl->select(*ns, ctx_, false, answer_.authority);
-            add_glue(answer_.authority);
+            mark_required(answer_.authority, before);
+            add_glue(answer_.authority, suffix(i));
             return true;
         }
         return false;
@@ -133,7 +144,9 @@ class Lookup {
             return;
         }
         bool apex_ns = group->type == kTypeNs && node.name.size() == zone_->apex.size();
-        if (!apex_ns) push_apex(zone_->ns, answer_.authority, zone_->ns ? ttl_of(zone_->ns) : 0);
+        // The zone's NS set beside a positive answer is optional data (RFC 2181 §9).
+        if (!apex_ns)
+            push_apex(zone_->ns, answer_.authority, zone_->ns ? ttl_of(zone_->ns) : 0, false);
         add_glue(answer_.answer);
         add_glue(answer_.authority);
     }
@@ -153,7 +166,8 @@ class Lookup {
         return g->records.empty() ? 0 : g->records.front().values.ttl;
     }
 
-    void push_apex(const RecordGroup* group, Section& section, uint32_t ttl) noexcept {
+    void push_apex(const RecordGroup* group, Section& section, uint32_t ttl,
+                   bool required) noexcept {
         if (!group || group->records.empty() || group->records.front().values.size() == 0) return;
         const RRset& rrset = group->records.front().values;
         AnswerEntry e;
@@ -162,13 +176,23 @@ class Lookup {
         e.ttl = ttl;
         e.count = rrset.size();
         e.rotate = e.count > 1 ? static_cast<uint16_t>(ctx_.random.below(e.count)) : 0;
+        e.required = required;
         section.push(e);
     }
 
-    void negative() noexcept { push_apex(zone_->soa, answer_.authority, zone_->negative_ttl); }
+    // The SOA says why there is no answer (RFC 2308): a negative answer cannot do without it.
+    void negative() noexcept {
+        push_apex(zone_->soa, answer_.authority, zone_->negative_ttl, true);
+    }
 
-    // Known A/AAAA of NS, CNAME, MX and SRV targets inside the zone go in Additional (§5).
-    void add_glue(const Section& from) noexcept {
+    static void mark_required(Section& section, uint8_t from) noexcept {
+        for (uint8_t i = from; i < section.size; ++i) section.entries[i].required = true;
+    }
+
+    // Known A/AAAA of NS, CNAME, MX and SRV targets inside the zone go in Additional (§5). For a
+    // referral, the addresses of name servers at or below the cut (`delegation`) are required
+    // glue (RFC 9471); the rest is optional.
+    void add_glue(const Section& from, std::string_view delegation = {}) noexcept {
         uint8_t n = from.size;
         for (uint8_t i = 0; i < n; ++i) {
             const RRset* rrset = from.entries[i].rrset;
@@ -176,12 +200,12 @@ class Lookup {
                 uint16_t at =
                     r < rrset->additional_name_at.size() ? rrset->additional_name_at[r] : kNoName;
                 if (at == kNoName) continue;
-                add_target(rrset->rdata.data() + rrset->offsets[r] + 2 + at);
+                add_target(rrset->rdata.data() + rrset->offsets[r] + 2 + at, delegation);
             }
         }
     }
 
-    void add_target(const uint8_t* name) noexcept {
+    void add_target(const uint8_t* name, std::string_view delegation) noexcept {
         std::array<uint8_t, 256> lower;
         size_t length = wire_name_length(name);
         if (length > lower.size()) return;
@@ -190,14 +214,27 @@ class Lookup {
                 name[i] >= 'A' && name[i] <= 'Z' ? static_cast<uint8_t>(name[i] + 32) : name[i];
         const Node* node = zone_->node(as_view(lower.data(), length));
         if (!node) return;
+        const bool in_domain =
+            !delegation.empty() && at_or_below(as_view(lower.data(), length), delegation);
         for (uint16_t type : {kTypeA, kTypeAaaa}) {
             const RecordGroup* g = node->find(type);
             if (!g || seen(node, type)) continue;
             ctx_.owner = reinterpret_cast<const uint8_t*>(node->name.data());
             ctx_.note([&] { return "additional " + g->owner_text + " " + g->type_text; });
+            const uint8_t before = answer_.additional.size;
             g->policy_impl->select(*g, ctx_, false, answer_.additional);
+            if (in_domain) mark_required(answer_.additional, before);
         }
         ctx_.owner = nullptr;
+    }
+
+    // Whether wire name `name` equals `apex` or lies below it (both lower-case).
+    static bool at_or_below(std::string_view name, std::string_view apex) noexcept {
+        for (size_t at = 0; at < name.size(); at += 1u + static_cast<uint8_t>(name[at])) {
+            if (name.size() - at == apex.size()) return name.substr(at) == apex;
+            if (name[at] == 0) break;
+        }
+        return false;
     }
 
     bool seen(const Node* node, uint16_t type) const noexcept {

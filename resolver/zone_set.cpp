@@ -1,5 +1,6 @@
-// ZoneSet::build: hosted zones -> canonical names, RRsets encoded with ldns, record groups with
-// their policies, health indexes and alias targets resolved, alias cycles rejected.
+// ZoneSet::build: hosted zones -> canonical names, RRsets encoded (ldns; character-strings by
+// config/character_string.hpp), record groups with their policies, health indexes and alias
+// targets resolved, alias cycles rejected.
 #include "resolver/zone_set.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "config/character_string.hpp"
 #include "config/zone_defaults.hpp"
 #include "resolver/aws_regions.hpp"
 #include "resolver/ldns.hpp"
@@ -134,44 +136,64 @@ class Builder {
         return health::kNoHealthCheck;
     }
 
-    // Parses every value with ldns and lays out RDLENGTH+RDATA back to back.
+    // Parses every value and lays out RDLENGTH+RDATA back to back. Values with character-strings
+    // (TXT, SPF, CAA, NAPTR) are read by config's converter in Route 53's octal escapes; ldns
+    // reads all other types.
     bool encode(const config::SourceLocation& where, const std::vector<uint8_t>& owner,
                 const std::string& owner_text, uint16_t type, const std::string& type_text,
                 uint32_t ttl, const std::vector<std::string>& values, RRset& out) {
         out.owner = owner;
         out.type = type;
         out.ttl = ttl;
-        ldns_rdf* origin = ldns_dname_new_frm_str(".");
         bool ok = true;
         for (const auto& value : values) {
-            std::string text = ". 0 IN " + type_text + " " + value;
-            ldns_rr* rr = nullptr;
-            ldns_status st = ldns_rr_new_frm_str(&rr, text.c_str(), 0, origin, nullptr);
-            if (st == LDNS_STATUS_OK && ldns_rr_get_type(rr) != type) st = LDNS_STATUS_ERR;
-            ldns_buffer* buffer = ldns_buffer_new(512);
-            if (st == LDNS_STATUS_OK) st = ldns_rr_rdata2buffer_wire(buffer, rr);
-            size_t length = ldns_buffer_position(buffer);
-            if (st == LDNS_STATUS_OK && length > 0xFFFF) st = LDNS_STATUS_INVALID_RDF_TYPE;
-            if (st != LDNS_STATUS_OK) {
+            std::vector<uint8_t> rdata;
+            std::string problem = config::uses_character_strings(type_text)
+                                      ? route53_text_rdata(type_text, value, rdata)
+                                      : ldns_rdata(type, type_text, value, rdata);
+            if (problem.empty() && rdata.size() > 0xFFFF) problem = "RDATA longer than 65535";
+            if (!problem.empty()) {
                 error(where, "InvalidChangeBatch",
-                      "[Invalid Resource Record: 'FATAL problem: " +
-                          std::string(ldns_get_errorstr_by_id(st)) + " encountered with '" + value +
-                          "'' for " + owner_text + " " + type_text + "]");
+                      "[Invalid Resource Record: 'FATAL problem: " + problem +
+                          " encountered with '" + value + "'' for " + owner_text + " " + type_text +
+                          "]");
                 ok = false;
-            } else {
-                out.offsets.push_back(static_cast<uint32_t>(out.rdata.size()));
-                out.rdata.push_back(static_cast<uint8_t>(length >> 8));
-                out.rdata.push_back(static_cast<uint8_t>(length & 0xFF));
-                const uint8_t* data = ldns_buffer_begin(buffer);
-                out.rdata.insert(out.rdata.end(), data, data + length);
-                out.compressible_name_at.push_back(compressible_offset(type));
-                out.additional_name_at.push_back(additional_offset(type));
+                continue;
             }
-            ldns_buffer_free(buffer);
-            if (rr) ldns_rr_free(rr);
+            const size_t length = rdata.size();
+            out.offsets.push_back(static_cast<uint32_t>(out.rdata.size()));
+            out.rdata.push_back(static_cast<uint8_t>(length >> 8));
+            out.rdata.push_back(static_cast<uint8_t>(length & 0xFF));
+            out.rdata.insert(out.rdata.end(), rdata.begin(), rdata.end());
+            out.compressible_name_at.push_back(compressible_offset(type));
+            out.additional_name_at.push_back(additional_offset(type));
         }
-        ldns_rdf_deep_free(origin);
         return ok;
+    }
+
+    static std::string route53_text_rdata(const std::string& type_text, const std::string& value,
+                                          std::vector<uint8_t>& rdata) {
+        auto problem = config::to_rdata(type_text, value, rdata);
+        return problem ? problem->code + " (" + problem->explanation + ")" : std::string();
+    }
+
+    static std::string ldns_rdata(uint16_t type, const std::string& type_text,
+                                  const std::string& value, std::vector<uint8_t>& rdata) {
+        ldns_rdf* origin = ldns_dname_new_frm_str(".");
+        std::string text = ". 0 IN " + type_text + " " + value;
+        ldns_rr* rr = nullptr;
+        ldns_status st = ldns_rr_new_frm_str(&rr, text.c_str(), 0, origin, nullptr);
+        if (st == LDNS_STATUS_OK && ldns_rr_get_type(rr) != type) st = LDNS_STATUS_ERR;
+        ldns_buffer* buffer = ldns_buffer_new(512);
+        if (st == LDNS_STATUS_OK) st = ldns_rr_rdata2buffer_wire(buffer, rr);
+        if (st == LDNS_STATUS_OK) {
+            const uint8_t* data = ldns_buffer_begin(buffer);
+            rdata.assign(data, data + ldns_buffer_position(buffer));
+        }
+        ldns_buffer_free(buffer);
+        if (rr) ldns_rr_free(rr);
+        ldns_rdf_deep_free(origin);
+        return st == LDNS_STATUS_OK ? std::string() : ldns_get_errorstr_by_id(st);
     }
 
     void fill_policy(const config::ResourceRecordSet& rs, Record& rec) {

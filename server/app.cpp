@@ -257,6 +257,15 @@ std::optional<int> App::start() {
         dopts.address = dns_addr->host;
         dopts.port = dns_addr->port;
         dopts.workers = static_cast<unsigned>(std::max(0, local.workers));
+        const config::TcpSettings& tcp = local.dns.tcp;
+        auto ms = [](config::Seconds s) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(s);
+        };
+        dopts.max_tcp_connections = static_cast<size_t>(tcp.max_connections);
+        dopts.tcp_idle_timeout = ms(tcp.idle_timeout);
+        dopts.tcp_busy_idle_timeout = ms(tcp.busy_idle_timeout);
+        dopts.tcp_io_timeout = ms(tcp.io_timeout);
+        dopts.tcp_workers = static_cast<unsigned>(tcp.workers);
         dns_ = std::make_unique<DnsServer>(dopts, *holder_);
         dns_->start();
         listener = "the admin API";
@@ -310,10 +319,14 @@ ReloadOutcome App::reload() {
     auto loaded = load();
     out.diagnostics = loaded.diagnostics;
     if (loaded.config) {
-        // Listeners stay where they are: a reload changes what is served, not where.
+        // Listeners stay where and as they are (address, TCP limits): a reload changes what is
+        // served, not where or how.
         auto current = config();
         auto c = std::make_shared<config::Config>(*loaded.config);
-        if (current) c->local.listen = current->local.listen;
+        if (current) {
+            c->local.listen = current->local.listen;
+            c->local.dns = current->local.dns;
+        }
         out.ok = install(c, out.diagnostics);
     }
     if (out.ok) {

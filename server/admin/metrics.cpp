@@ -105,8 +105,17 @@ void add_query_families(const QueryCountersSnapshot& q, std::vector<MetricFamily
            q.dropped);
     simple("r53sim_dns_malformed_total", "Malformed queries answered FORMERR.", q.formerr);
     simple("r53sim_dns_tcp_connections_total", "TCP connections accepted.", q.tcp_connections);
-    simple("r53sim_dns_tcp_rejected_total", "TCP connections refused over the connection cap.",
-           q.tcp_rejected);
+    simple("r53sim_dns_tcp_accept_paused_total",
+           "Times the TCP listener stopped accepting at the connection cap (newcomers wait in "
+           "the kernel backlog).",
+           q.tcp_accept_paused);
+    auto closed = family("r53sim_dns_tcp_closed_total",
+                         "TCP connections the server ended, by reason.", MetricType::Counter);
+    for (size_t i = 0; i < q.tcp_closed.size(); ++i)
+        closed.metric.push_back(value_metric(MetricType::Counter,
+                                             static_cast<double>(q.tcp_closed[i]),
+                                             {{"reason", kTcpCloseReasonNames[i]}}));
+    out.push_back(std::move(closed));
 }
 
 void add_health_families(Control& control, std::vector<MetricFamily>& out) {

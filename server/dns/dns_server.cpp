@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/dns/query_processor.hpp"
+#include "server/dns/tcp_session.hpp"
 #include "server/dns/wire_encode.hpp"
 
 namespace r53::server {
@@ -46,25 +47,6 @@ resolver::ClientAddress from_sockaddr(const sockaddr_storage& storage) noexcept 
             a.prefix_length = 128;
             std::memcpy(a.bytes.data(), in6.sin6_addr.s6_addr, 16);
         }
-    }
-    return a;
-}
-
-resolver::ClientAddress from_address(const asio::ip::address& address) noexcept {
-    resolver::ClientAddress a;
-    if (address.is_v4()) {
-        const auto bytes = address.to_v4().to_bytes();
-        a.family = 4;
-        a.prefix_length = 32;
-        std::memcpy(a.bytes.data(), bytes.data(), 4);
-    } else {
-        const auto v6 = address.to_v6();
-        if (v6.is_v4_mapped())
-            return from_address(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
-        const auto bytes = v6.to_bytes();
-        a.family = 6;
-        a.prefix_length = 128;
-        std::memcpy(a.bytes.data(), bytes.data(), 16);
     }
     return a;
 }
@@ -151,6 +133,10 @@ struct Worker {
 
     DnsServer::Impl& server;
     const unsigned index;
+    // TCP connections this worker holds and may hold. Declared before `io`: they outlive the
+    // sessions, which give their slot back when the io_context destroys them.
+    std::atomic<size_t> tcp_open{0};
+    size_t tcp_share = 0;    // 0: this worker serves no TCP
     asio::io_context io{1};  // declared before every socket: destroyed after them
     std::optional<udp::socket> udp_socket;
     QueryProcessor processor;
@@ -164,134 +150,51 @@ struct Worker {
     sockaddr_storage peers[kBatch];
 };
 
-struct DnsServer::Impl {
+struct DnsServer::Impl final : TcpSlots {
     Impl(DnsServerOptions options_, StateHolder& holder_)
-        : options(std::move(options_)), holder(holder_) {}
+        : options(std::move(options_)), holder(holder_) {
+        timeouts.idle = options.tcp_idle_timeout;
+        timeouts.busy_idle = options.tcp_busy_idle_timeout;
+        timeouts.io = options.tcp_io_timeout;
+        timeouts.max_pipelined = options.tcp_max_pipelined;
+    }
 
     void bind_all();
+    void share_tcp_slots();
+    Worker* take_tcp_slot() noexcept;
+    bool has_tcp_room() const noexcept;
     void accept_next();
 
+    bool busy() const noexcept override {
+        return tcp_active.load(std::memory_order_relaxed) > options.max_tcp_connections / 2;
+    }
+    // From the session's worker thread; accepting resumes on worker 0's, where it paused.
+    // After stop() the workers are being destroyed with their sessions: nothing to give back.
+    void release(unsigned worker) noexcept override {
+        if (stopped.load()) return;
+        workers[worker]->tcp_open.fetch_sub(1, std::memory_order_relaxed);
+        tcp_active.fetch_sub(1, std::memory_order_relaxed);
+        asio::post(workers[0]->io, [this] {
+            if (accept_paused && acceptor && acceptor->is_open()) {
+                accept_paused = false;
+                accept_next();
+            }
+        });
+    }
+
     DnsServerOptions options;
+    TcpTimeouts timeouts;
     StateHolder& holder;
     asio::ip::address address;
     uint16_t port = 0;
     std::atomic<size_t> tcp_active{0};  // declared before the workers: outlives every session
+    std::atomic<bool> stopped{false};
     std::vector<std::unique_ptr<Worker>> workers;
     std::optional<tcp::acceptor> acceptor;
     std::optional<asio::steady_timer> accept_retry;
-    size_t next_worker = 0;
+    bool accept_paused = false;  // worker 0's thread only
     bool started = false;
-    bool stopped = false;
 };
-
-namespace {
-
-// One TCP connection: 2-byte length framing, queries answered in order, idle deadline.
-class TcpSession : public std::enable_shared_from_this<TcpSession> {
-  public:
-    TcpSession(tcp::socket socket, Worker& worker, std::atomic<size_t>& active)
-        : socket_(std::move(socket)), timer_(worker.io), worker_(worker), active_(active) {}
-    ~TcpSession() { active_.fetch_sub(1); }
-
-    void start() {
-        boost::system::error_code ec;
-        const auto remote = socket_.remote_endpoint(ec);
-        if (ec) return;
-        peer_ = from_address(remote.address());
-        socket_.set_option(tcp::no_delay(true), ec);
-        rx_.resize(4096);
-        touch();
-        watch_idle();
-        read_more();
-    }
-
-  private:
-    void touch() {
-        deadline_ = std::chrono::steady_clock::now() + worker_.server.options.tcp_idle_timeout;
-    }
-
-    void watch_idle() {
-        timer_.expires_at(deadline_);
-        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (ec || !self->socket_.is_open()) return;
-            if (std::chrono::steady_clock::now() >= self->deadline_)
-                self->close();
-            else
-                self->watch_idle();
-        });
-    }
-
-    void close() {
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
-        timer_.cancel();
-    }
-
-    void read_more() {
-        if (rx_have_ == rx_.size()) rx_.resize(std::min(rx_.size() * 2, kTcpMaxMessage + 2));
-        socket_.async_read_some(
-            asio::buffer(rx_.data() + rx_have_, rx_.size() - rx_have_),
-            [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-                if (ec) return self->close();
-                self->rx_have_ += n;
-                self->touch();
-                self->answer_buffered();
-            });
-    }
-
-    // Answers up to tcp_max_pipelined complete messages, then writes them in one go.
-    void answer_buffered() {
-        size_t at = 0;
-        size_t answered = 0;
-        tx_.clear();
-        while (answered < worker_.server.options.tcp_max_pipelined && rx_have_ - at >= 2) {
-            const size_t length = (static_cast<size_t>(rx_[at]) << 8) | rx_[at + 1];
-            if (rx_have_ - at - 2 < length) {
-                if (length + 2 > rx_.size()) rx_.resize(length + 2);
-                break;
-            }
-            const size_t size =
-                worker_.processor.process({rx_.data() + at + 2, length}, peer_, Transport::Tcp,
-                                          {worker_.tcp_scratch.data(), worker_.tcp_scratch.size()});
-            if (size > 0) {
-                tx_.push_back(static_cast<uint8_t>(size >> 8));
-                tx_.push_back(static_cast<uint8_t>(size));
-                tx_.insert(tx_.end(), worker_.tcp_scratch.begin(),
-                           worker_.tcp_scratch.begin() + static_cast<std::ptrdiff_t>(size));
-            }
-            at += 2 + length;
-            ++answered;
-        }
-        if (at > 0) {
-            std::memmove(rx_.data(), rx_.data() + at, rx_have_ - at);
-            rx_have_ -= at;
-        }
-        if (tx_.empty()) {
-            if (answered > 0)
-                return asio::post(worker_.io,
-                                  [self = shared_from_this()] { self->answer_buffered(); });
-            return read_more();
-        }
-        asio::async_write(socket_, asio::buffer(tx_),
-                          [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                              if (ec) return self->close();
-                              self->answer_buffered();
-                          });
-    }
-
-    tcp::socket socket_;
-    asio::steady_timer timer_;
-    Worker& worker_;
-    std::atomic<size_t>& active_;
-    resolver::ClientAddress peer_;
-    std::chrono::steady_clock::time_point deadline_;
-    std::vector<uint8_t> rx_;
-    size_t rx_have_ = 0;
-    std::vector<uint8_t> tx_;
-};
-
-}  // namespace
 
 void DnsServer::Impl::bind_all() {
     boost::system::error_code ec;
@@ -345,32 +248,81 @@ void DnsServer::Impl::bind_all() {
     }
 }
 
+// The cap split over the first `tcp_workers` workers, the remainder to the first of them.
+void DnsServer::Impl::share_tcp_slots() {
+    size_t serving = options.tcp_workers == 0
+                         ? workers.size()
+                         : std::min<size_t>(options.tcp_workers, workers.size());
+    serving =
+        std::max<size_t>(1, std::min(serving, std::max<size_t>(1, options.max_tcp_connections)));
+    for (size_t i = 0; i < serving; ++i)
+        workers[i]->tcp_share = options.max_tcp_connections / serving +
+                                (i < options.max_tcp_connections % serving ? 1 : 0);
+}
+
+// The TCP worker with the most room, its slot taken; nullptr when every one is at its share.
+// Only worker 0's thread takes slots, so room seen there stays until it is taken.
+Worker* DnsServer::Impl::take_tcp_slot() noexcept {
+    Worker* best = nullptr;
+    size_t best_room = 0;
+    for (auto& w : workers) {
+        const size_t open = w->tcp_open.load(std::memory_order_relaxed);
+        const size_t room = w->tcp_share > open ? w->tcp_share - open : 0;
+        if (room > best_room) {
+            best = w.get();
+            best_room = room;
+        }
+    }
+    if (best) {
+        best->tcp_open.fetch_add(1, std::memory_order_relaxed);
+        tcp_active.fetch_add(1, std::memory_order_relaxed);
+    }
+    return best;
+}
+
+bool DnsServer::Impl::has_tcp_room() const noexcept {
+    for (const auto& w : workers)
+        if (w->tcp_open.load(std::memory_order_relaxed) < w->tcp_share) return true;
+    return false;
+}
+
+// One accept at a time, and none at the cap: the kernel then keeps newcomers in the listen
+// backlog until a session gives its slot back (release() resumes).
 void DnsServer::Impl::accept_next() {
-    Worker& target = *workers[next_worker];
-    next_worker = (next_worker + 1) % workers.size();
-    acceptor->async_accept(
-        target.io, [this, &target](const boost::system::error_code& ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-            if (ec) {  // out of descriptors and the like: back off instead of spinning
-                accept_retry->expires_after(std::chrono::milliseconds(50));
-                accept_retry->async_wait([this](const boost::system::error_code& e) {
-                    if (!e) accept_next();
-                });
-                return;
-            }
-            QueryCounters& counters = thread_query_counters();
-            if (tcp_active.load() >= options.max_tcp_connections) {
-                counters.tcp_rejected.add();
-                boost::system::error_code ignored;
-                socket.close(ignored);
-            } else {
-                counters.tcp_connections.add();
-                tcp_active.fetch_add(1);
-                auto session = std::make_shared<TcpSession>(std::move(socket), target, tcp_active);
-                asio::post(target.io, [session] { session->start(); });
-            }
-            accept_next();
-        });
+    if (!has_tcp_room()) {
+        accept_paused = true;
+        thread_query_counters().tcp_accept_paused.add();
+        return;
+    }
+    acceptor->async_accept([this](const boost::system::error_code& ec, tcp::socket accepted) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+        if (ec) {  // out of descriptors and the like: back off instead of spinning
+            accept_retry->expires_after(std::chrono::milliseconds(50));
+            accept_retry->async_wait([this](const boost::system::error_code& e) {
+                if (!e) accept_next();
+            });
+            return;
+        }
+        Worker* target = take_tcp_slot();  // there is room: checked before accepting
+        boost::system::error_code error;
+        const auto protocol = accepted.local_endpoint(error).protocol();
+        tcp::socket socket(target ? target->io : workers[0]->io);
+        if (!error && target) {
+            const auto handle = accepted.release(error);
+            if (!error) socket.assign(protocol, handle, error);
+        }
+        if (error || !target) {
+            if (target) release(target->index);
+            return accept_next();
+        }
+        thread_query_counters().tcp_connections.add();
+        auto session = std::make_shared<TcpSession>(
+            std::move(socket), target->processor,
+            std::span<uint8_t>(target->tcp_scratch.data(), target->tcp_scratch.size()), timeouts,
+            *this, target->index);
+        asio::post(target->io, [session] { session->start(); });
+        accept_next();
+    });
 }
 
 DnsServer::DnsServer(DnsServerOptions options, StateHolder& holder)
@@ -389,6 +341,7 @@ void DnsServer::start() {
     for (unsigned i = 0; i < count; ++i)
         s.workers.push_back(std::make_unique<Worker>(s, s.holder, i));
     s.bind_all();
+    s.share_tcp_slots();
     s.accept_retry.emplace(s.workers[0]->io);
     s.accept_next();
     for (auto& w : s.workers) {
@@ -400,8 +353,7 @@ void DnsServer::start() {
 
 void DnsServer::stop() noexcept {
     Impl& s = *impl_;
-    if (!s.started || s.stopped) return;
-    s.stopped = true;
+    if (!s.started || s.stopped.exchange(true)) return;
     for (auto& w : s.workers) w->io.stop();
     for (auto& w : s.workers)
         if (w->thread.joinable()) w->thread.join();
@@ -421,6 +373,12 @@ std::string DnsServer::bound_address() const {
 
 unsigned DnsServer::worker_count() const noexcept {
     return static_cast<unsigned>(impl_->workers.size());
+}
+
+std::vector<size_t> DnsServer::tcp_connections() const {
+    std::vector<size_t> out;
+    for (const auto& w : impl_->workers) out.push_back(w->tcp_open.load());
+    return out;
 }
 
 }  // namespace r53::server

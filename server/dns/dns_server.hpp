@@ -1,6 +1,9 @@
 // DNS over UDP and TCP on one address and port. Each worker thread has its own io_context, its
 // own SO_REUSEPORT UDP socket drained with recvmmsg/sendmmsg, fixed buffers and a
-// QueryProcessor; TCP connections are accepted on worker 0 and spread over the workers.
+// QueryProcessor; TCP connections are accepted on worker 0 and spread over the TCP workers,
+// each holding at most its share of the connection cap. At the cap the listener stops
+// accepting (newcomers wait in the kernel backlog) instead of accepting and closing, as NSD and
+// Knot do; the deadlines of each connection are in tcp_session.hpp.
 #pragma once
 
 #include <chrono>
@@ -8,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/dns/state_holder.hpp"
 
@@ -17,8 +21,13 @@ struct DnsServerOptions {
     std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
     uint16_t port = 0;                  // 0 = a free port, the same for UDP and TCP
     unsigned workers = 0;               // 0 = one per hardware thread
-    std::chrono::milliseconds tcp_idle_timeout{10'000};
-    size_t max_tcp_connections = 256;  // further connections are accepted and closed at once
+    std::chrono::milliseconds tcp_idle_timeout{10'000};  // between answered queries
+    // The idle timeout instead, while more than half the cap is in use (NSD's 200 ms).
+    std::chrono::milliseconds tcp_busy_idle_timeout{200};
+    // A query's first byte to its last; a reply to the client having taken it.
+    std::chrono::milliseconds tcp_io_timeout{1'000};
+    size_t max_tcp_connections = 256;  // at the cap, accepting pauses until one closes
+    unsigned tcp_workers = 0;          // workers serving TCP (the cap split evenly); 0 = all
     // Queries answered from one read of a connection before their responses are written (in
     // order, in one write); the rest wait in the buffer for the next round.
     size_t tcp_max_pipelined = 32;
@@ -40,6 +49,8 @@ class DnsServer {
     uint16_t bound_port() const noexcept;
     std::string bound_address() const;  // "127.0.0.1:5353", "[::1]:5353"
     unsigned worker_count() const noexcept;
+    // Open TCP connections held by each worker.
+    std::vector<size_t> tcp_connections() const;
 
     struct Impl;
 

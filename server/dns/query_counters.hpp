@@ -76,6 +76,20 @@ inline QtypeBucket qtype_bucket(uint16_t qtype) noexcept {
 
 enum class Transport : uint8_t { Udp, Tcp, Count };
 
+// Why the server ended a TCP connection, in the order of kTcpCloseReasonNames.
+enum class TcpCloseReason : uint8_t {
+    PeerClosed,    // the client closed or reset it
+    Idle,          // no query within the idle timeout after the last answer
+    BusyIdle,      // idle for the short timeout while over half the connection cap was in use
+    ReadTimeout,   // a query's bytes did not all arrive within the I/O timeout
+    WriteTimeout,  // the client did not take a reply within the I/O timeout
+    Error,         // any other socket error
+    Count
+};
+inline constexpr std::array<const char*, static_cast<size_t>(TcpCloseReason::Count)>
+    kTcpCloseReasonNames = {"peer_closed",  "idle",          "busy_idle",
+                            "read_timeout", "write_timeout", "error"};
+
 // Upper bounds (seconds) of the server-side processing-time histogram; one more bucket is +Inf.
 inline constexpr std::array<double, 10> kLatencyBucketBounds = {1e-6, 2.5e-6, 5e-6,   1e-5, 2.5e-5,
                                                                 5e-5, 1e-4,   2.5e-4, 1e-3, 1e-2};
@@ -96,7 +110,8 @@ struct QueryCountersSnapshot {
     uint64_t dropped = 0;  // never answered: QR=1, too short, send failed
     uint64_t formerr = 0;  // malformed queries (answered FORMERR)
     uint64_t tcp_connections = 0;
-    uint64_t tcp_rejected = 0;  // over max_tcp_connections
+    uint64_t tcp_accept_paused = 0;  // times the listener stopped accepting at the cap
+    std::array<uint64_t, static_cast<size_t>(TcpCloseReason::Count)> tcp_closed{};
 };
 
 // One writer thread; read concurrently by the scrape, hence atomics with relaxed plain access.
@@ -116,7 +131,8 @@ struct QueryCounters {
     std::array<Counter, kRcodeSlots> by_rcode;
     std::array<Counter, static_cast<size_t>(Transport::Count)> by_transport;
     std::array<Counter, kLatencyBucketBounds.size() + 1> latency_buckets;
-    Counter latency_sum_ns, truncated, dropped, formerr, tcp_connections, tcp_rejected;
+    Counter latency_sum_ns, truncated, dropped, formerr, tcp_connections, tcp_accept_paused;
+    std::array<Counter, static_cast<size_t>(TcpCloseReason::Count)> tcp_closed;
 
     void count_answer(uint16_t qtype, uint16_t rcode, Transport transport) noexcept {
         by_qtype[static_cast<size_t>(qtype_bucket(qtype))].add();
@@ -175,7 +191,9 @@ inline QueryCountersSnapshot sum_query_counters() {
         total.dropped += block->dropped.get();
         total.formerr += block->formerr.get();
         total.tcp_connections += block->tcp_connections.get();
-        total.tcp_rejected += block->tcp_rejected.get();
+        total.tcp_accept_paused += block->tcp_accept_paused.get();
+        for (size_t i = 0; i < total.tcp_closed.size(); ++i)
+            total.tcp_closed[i] += block->tcp_closed[i].get();
     }
     return total;
 }

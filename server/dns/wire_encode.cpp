@@ -246,6 +246,47 @@ bool in_section(const resolver::Section& section, const resolver::RRset* rrset) 
     return false;
 }
 
+constexpr uint16_t kTypeA = 1;
+constexpr uint16_t kTypeAaaa = 28;
+
+// RFC 2181 §9: the answer RRsets and the entries marked `required` (a negative answer's SOA, a
+// referral's NS set and in-domain glue, RFC 9471) must fit, else the response is truncated
+// (returns false). Optional data is added after them while it fits, authority before additional,
+// and stops at the first RRset that does not: what follows is dropped without TC, as NSD does.
+// Optional additional records go A first, then AAAA, then the rest (NSD's order), so a full
+// packet keeps an address for as many names as it can.
+bool write_sections(Writer& w, const resolver::Answer& answer, CompressionTable& table,
+                    Counts& counts) noexcept {
+    for (uint8_t i = 0; i < answer.answer.size; ++i)
+        if (!write_entry(w, answer.answer.entries[i], table, counts.answer)) return false;
+    const resolver::Section& authority = answer.authority;
+    const resolver::Section& additional = answer.additional;
+    for (uint8_t i = 0; i < authority.size; ++i)
+        if (authority.entries[i].required &&
+            !write_entry(w, authority.entries[i], table, counts.authority))
+            return false;
+    for (uint8_t i = 0; i < additional.size; ++i)
+        if (additional.entries[i].required &&
+            !write_entry(w, additional.entries[i], table, counts.additional))
+            return false;
+    for (uint8_t i = 0; i < authority.size; ++i)
+        if (!authority.entries[i].required &&
+            !write_entry(w, authority.entries[i], table, counts.authority))
+            return true;
+    for (int pass = 0; pass < 3; ++pass) {
+        for (uint8_t i = 0; i < additional.size; ++i) {
+            const resolver::AnswerEntry& extra = additional.entries[i];
+            if (extra.required || extra.rrset == nullptr) continue;
+            const uint16_t type = extra.rrset->type;
+            const int wanted = type == kTypeA ? 0 : type == kTypeAaaa ? 1 : 2;
+            if (wanted != pass) continue;
+            if (in_section(answer.answer, extra.rrset)) continue;  // already answered (NSD too)
+            if (!write_entry(w, extra, table, counts.additional)) return true;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 size_t udp_response_limit(const ParsedQuery& query) noexcept {
@@ -266,21 +307,10 @@ EncodeResult encode_response(const ParsedQuery& query, const resolver::Answer& a
     const size_t after_question = w.position();
 
     Counts counts;
-    bool truncated = false;
-    const resolver::Section* sections[2] = {&answer.answer, &answer.authority};
-    uint16_t* section_counts[2] = {&counts.answer, &counts.authority};
-    for (int s = 0; s < 2 && !truncated; ++s)
-        for (uint8_t i = 0; i < sections[s]->size && !truncated; ++i)
-            truncated = !write_entry(w, sections[s]->entries[i], table, *section_counts[s]);
+    const bool truncated = !write_sections(w, answer, table, counts);
     if (truncated) {
         w.rewind(after_question);
         counts = {};
-    } else {
-        for (uint8_t i = 0; i < answer.additional.size; ++i) {
-            const resolver::AnswerEntry& extra = answer.additional.entries[i];
-            if (in_section(answer.answer, extra.rrset)) continue;  // already answered (NSD too)
-            if (!write_entry(w, extra, table, counts.additional)) break;
-        }
     }
 
     w.set_capacity(capacity);

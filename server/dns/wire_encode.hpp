@@ -33,9 +33,10 @@ struct EncodeResult {
 };
 
 // `limit` is the largest response allowed on this transport (udp_response_limit or kTcpLimit);
-// the effective limit is min(limit, out.size()). Records that do not fit: additional RRsets are
-// dropped silently; an answer or authority RRset that does not fit sets TC=1 and empties all
-// three sections (header + question + OPT is sent, RFC 2181 §9).
+// the effective limit is min(limit, out.size()). RFC 2181 §9: an answer RRset, or an authority
+// or additional one marked `required` (negative SOA, referral NS and in-domain glue, RFC 9471),
+// that does not fit sets TC=1 and empties all three sections (header + question + OPT is sent);
+// other authority and additional RRsets that do not fit are dropped without TC.
 EncodeResult encode_response(const ParsedQuery& query, const resolver::Answer& answer,
                              std::span<uint8_t> out, size_t limit) noexcept;
 

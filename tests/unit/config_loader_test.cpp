@@ -222,6 +222,24 @@ const std::vector<ConfigErrorCase> kConfigErrors = {
     {"missing change batch file",
      "hosted_zones:\n  - Name: example.com\n    ChangeBatches: [missing.json]\n", "InvalidConfig",
      "cannot read change batch file missing.json", 3},
+    {"TCP cap of zero", "local:\n  dns:\n    tcp:\n      max_connections: 0\n", "InvalidConfig",
+     "local.dns.tcp.max_connections must be 1-65535", 4},
+    {"TCP timeout that is no duration", "local:\n  dns:\n    tcp:\n      io_timeout: soon\n",
+     "InvalidConfig",
+     "invalid value 'soon' for local.dns.tcp.io_timeout (expected a duration such as 0.2s, "
+     "200ms or 2)",
+     4},
+    {"TCP timeout of zero", "local:\n  dns:\n    tcp:\n      idle_timeout: 0s\n", "InvalidConfig",
+     "local.dns.tcp.idle_timeout must be between 1ms and 1h", 4},
+    {"busy idle longer than idle",
+     "local:\n  dns:\n    tcp:\n      idle_timeout: 1s\n      busy_idle_timeout: 2s\n",
+     "InvalidConfig", "local.dns.tcp.busy_idle_timeout must not be longer than idle_timeout", 5},
+    {"more TCP workers than workers", "local:\n  workers: 2\n  dns:\n    tcp:\n      workers: 3\n",
+     "InvalidConfig", "local.dns.tcp.workers (3) must not exceed local.workers (2)", 5},
+    {"unknown TCP key", "local:\n  dns:\n    tcp:\n      backlog: 5\n", "InvalidConfig",
+     "unknown key 'backlog' in local.dns.tcp (expected one of: max_connections, idle_timeout, "
+     "busy_idle_timeout, io_timeout, workers)",
+     4},
 };
 
 class ConfigError : public ::testing::TestWithParam<ConfigErrorCase> {};
@@ -240,6 +258,24 @@ TEST_P(ConfigError, IsReportedWithKeyAndLine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Config, ConfigError, ::testing::ValuesIn(kConfigErrors));
+
+TEST(LocalSettings, DnsTcpLimits) {
+    LoadResult r = load_config_text(
+        "local:\n  dns:\n    tcp: {max_connections: 1000, idle_timeout: 30s, busy_idle_timeout: "
+        "300ms, io_timeout: 2, workers: 1}\n",
+        "t.yaml");
+    ASSERT_NE(r.config, nullptr) << dump(r.diagnostics);
+    const TcpSettings& tcp = r.config->local.dns.tcp;
+    EXPECT_EQ(tcp.max_connections, 1000);
+    EXPECT_DOUBLE_EQ(tcp.idle_timeout.count(), 30);
+    EXPECT_DOUBLE_EQ(tcp.busy_idle_timeout.count(), 0.3);
+    EXPECT_DOUBLE_EQ(tcp.io_timeout.count(), 2);
+    EXPECT_EQ(tcp.workers, 1);
+    LoadResult defaults = load_config_text("local: {}\n", "d.yaml");
+    ASSERT_NE(defaults.config, nullptr);
+    EXPECT_EQ(defaults.config->local.dns.tcp.max_connections, 256);
+    EXPECT_DOUBLE_EQ(defaults.config->local.dns.tcp.busy_idle_timeout.count(), 0.2);
+}
 
 TEST(LocalSettings, ClockModesAndEndpointForms) {
     LoadResult r = load_config_text(

@@ -194,6 +194,40 @@ TEST_F(LookupTest, DelegationBelowTheApexIsAReferral) {  // §5, §8 point 19
     EXPECT_EQ(ds.answer[0].substr(0, 19), "sub.example.com. DS");
 }
 
+// RFC 2181 §9 and RFC 9471: what must fit (else TC) and what may be dropped silently.
+TEST(LookupRequired, OnlyNeededRecordsAreRequired) {
+    Fixture f;
+    f.zone();
+    f.add(rrset("example.com.", "MX", 300, {"10 mail.example.com."}));
+    f.add(rrset("mail.example.com.", "A", 300, {"192.0.2.25"}));
+    // Two in-domain name servers and one sibling in the parent zone.
+    f.add(rrset("sub.example.com.", "NS", 3600,
+                {"ns1.sub.example.com.", "ns2.sub.example.com.", "ns.example.com."}));
+    f.add(rrset("ns1.sub.example.com.", "A", 3600, {"192.0.2.53"}));
+    f.add(rrset("ns2.sub.example.com.", "AAAA", 3600, {"2001:db8::53"}));
+    f.add(rrset("ns.example.com.", "A", 3600, {"192.0.2.54"}));
+    ASSERT_TRUE(f.build()) << f.diagnostics_text();
+
+    auto positive = f.query("example.com.", MX);
+    EXPECT_EQ(positive.authority.size(), 4u);
+    EXPECT_TRUE(positive.required_authority.empty());  // the zone NS set is optional
+    EXPECT_EQ(positive.additional, std::vector<std::string>{"mail.example.com. A 192.0.2.25"});
+    EXPECT_TRUE(positive.required_additional.empty());
+
+    auto negative = f.query("nope.example.com.", A);
+    EXPECT_EQ(negative.rcode, Rcode::NxDomain);
+    EXPECT_EQ(negative.required_authority, negative.authority);                  // the SOA
+    EXPECT_EQ(f.query("mail.example.com.", TXT).required_authority.size(), 1u);  // NODATA
+
+    auto referral = f.query("www.sub.example.com.", A);
+    EXPECT_FALSE(referral.authoritative);
+    EXPECT_EQ(referral.required_authority.size(), 3u);  // the NS set
+    EXPECT_EQ(sorted(referral.required_additional),
+              (std::vector<std::string>{"ns1.sub.example.com. A 192.0.2.53",
+                                        "ns2.sub.example.com. AAAA 2001:db8::53"}));
+    EXPECT_EQ(referral.additional.size(), 3u);  // the sibling's address too, optional
+}
+
 TEST_F(LookupTest, ApexNsQueryHasNoDuplicateAuthority) {  // §5 Apex defaults
     auto r = f.query("example.com.", NS);
     EXPECT_EQ(r.sorted_answer(), kDefaultNs);
@@ -225,6 +259,17 @@ TEST(LookupAny, SkipsAGroupWithNoAnswerForTheClient) {  // RFC 8482, §8 point 1
     EXPECT_EQ(f.query("x.example.com.", ANY).answer,
               std::vector<std::string>{"x.example.com. TXT \"t\""});
     EXPECT_TRUE(f.query("x.example.com.", A).answer.empty());  // NODATA for this client
+}
+
+TEST_F(LookupTest, ZoneTransfersAreRefused) {  // as NSD and Knot without an ACL
+    for (uint16_t type : {uint16_t(252), uint16_t(251)})
+        for (const char* name : {"example.com.", "www.example.com.", "sub.example.com."}) {
+            auto r = f.query(name, type, "", true);
+            EXPECT_EQ(r.rcode, Rcode::Refused) << name << " " << type;
+            EXPECT_FALSE(r.authoritative);
+            EXPECT_TRUE(r.answer.empty() && r.authority.empty() && r.additional.empty());
+            EXPECT_EQ(r.trace.back(), "zone transfers are not offered: REFUSED");
+        }
 }
 
 TEST_F(LookupTest, MalformedNamesAndMissingZonesAreNotAnswered) {

@@ -77,6 +77,8 @@ struct Result {
     uint8_t ecs_scope = 0;
     std::vector<std::string> answer, authority, additional;  // "owner TYPE rdata", in order
     std::vector<std::string> raw_answer, raw_authority;      // with TTL and class
+    // The authority and additional records marked `required` (TC when they do not fit).
+    std::vector<std::string> required_authority, required_additional;
     std::vector<std::string> trace;
 
     std::vector<std::string> sorted_answer() const {
@@ -176,6 +178,13 @@ class Fixture {
         for (const auto& l : described.answer) r.answer.push_back(without_ttl(l));
         for (const auto& l : described.authority) r.authority.push_back(without_ttl(l));
         for (const auto& l : described.additional) r.additional.push_back(without_ttl(l));
+        for (auto [section, out] : {std::pair{&a.authority, &r.required_authority},
+                                    std::pair{&a.additional, &r.required_additional}}) {
+            Section required;
+            for (uint8_t i = 0; i < section->size; ++i)
+                if (section->entries[i].required) required.push(section->entries[i]);
+            for (const auto& l : describe_section(required, q)) out->push_back(without_ttl(l));
+        }
         r.trace = trace.steps;
         return r;
     }

@@ -41,6 +41,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "ns-9.awsdns-09.com. admin.example.com. 7 7200 900 1209600 300"},
         TypeRow{"A", "192.0.2.1", "192.0.2.1"},
         TypeRow{"TXT", "\"v=1\" \"two strings\"", "\"v=1\" \"two strings\""},
+        // Route 53's octal escapes (§5 Names/case/types), rendered back in the same form.
+        TypeRow{"TXT", "\"caf\\351 \\011tab\"", "\"caf\\351 \\011tab\""},
+        TypeRow{"CAA", "0 iodef \"mailto:caf\\351@example.com\"",
+                "0 iodef \"mailto:caf\\351@example.com\""},
         TypeRow{"NS", "ns1.other.net.", "ns1.other.net."},
         TypeRow{"CNAME", "target.example.net", "target.example.net."},  // absolute (§5)
         TypeRow{"MX", "10 mail.example.com.", "10 mail.example.com."},
@@ -59,6 +63,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "1 1 0123456789abcdef0123456789abcdef01234567"},
         TypeRow{"SVCB", "1 svc.example.com. alpn=h2", "1 svc.example.com. alpn=h2"},
         TypeRow{"HTTPS", "1 . alpn=h2,h3", "1 . alpn=h2,h3"}));
+
+TEST(ZoneSetLayout, CharacterStringsAreReadAsOctal) {  // §5 Names/case/types: \ooo octal
+    Fixture f;
+    f.add(rrset("t.example.com.", "TXT", 60, {"\"caf\\351 \\011tab\"", "\"\" \"\\\"\""}));
+    ASSERT_TRUE(f.build()) << f.diagnostics_text();
+    auto wire = *to_wire_name("t.example.com.");
+    const Zone& zone = *f.state.zones->impl().zones[0];
+    const Node* node = zone.node({reinterpret_cast<const char*>(wire.data()), wire.size()});
+    ASSERT_NE(node, nullptr);
+    const RRset& rr = node->find(TXT)->records[0].values;
+    ASSERT_EQ(rr.size(), 2);
+    // RDLENGTH 10, then the one string: c a f 0xE9 space TAB t a b.
+    EXPECT_EQ(std::vector<uint8_t>(rr.rdata.begin(), rr.rdata.begin() + 12),
+              (std::vector<uint8_t>{0, 10, 9, 'c', 'a', 'f', 0xE9, ' ', 0x09, 't', 'a', 'b'}));
+    EXPECT_EQ(std::vector<uint8_t>(rr.rdata.begin() + 12, rr.rdata.end()),
+              (std::vector<uint8_t>{0, 3, 0, 1, '"'}));
+}
 
 TEST(ZoneSetLayout, RdataIsLengthPrefixedWithNameOffsets) {  // zone_set.hpp RRset
     Fixture f;

@@ -12,11 +12,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "config/model.hpp"
 #include "healthcheck/health_table.hpp"
 #include "resolver/zone_set.hpp"
+#include "server/dns/query_counters.hpp"
 #include "server/dns/state_holder.hpp"
 #include "test_packets.hpp"
 
@@ -228,6 +230,29 @@ TEST_F(DnsServerTest, NxdomainAndRefused) {
     EXPECT_EQ(ldns_pkt_get_rcode(refused.get()), LDNS_RCODE_REFUSED);
 }
 
+// AXFR and IXFR refused as NSD and Knot refuse them without an ACL: REFUSED, AA=0, no records.
+TEST_F(DnsServerTest, ZoneTransfersAreRefusedOverUdpAndTcp) {
+    UdpClient udp(port_);
+    for (uint16_t type : {uint16_t(252), uint16_t(251)}) {
+        auto u = udp.ask(make_query(ask("example.com", type, type)));
+        ASSERT_TRUE(u) << type;
+        TcpClient tcp(port_);
+        ASSERT_TRUE(tcp.connected());
+        tcp.write_raw(TcpClient::framed(make_query(ask("example.com", type, type))));
+        auto reply = tcp.read_message();
+        ASSERT_TRUE(reply) << type;
+        auto t = decode(*reply);
+        ASSERT_TRUE(t) << type;
+        for (ldns_pkt* p : {u.get(), t.get()}) {
+            EXPECT_EQ(ldns_pkt_id(p), type);
+            EXPECT_EQ(ldns_pkt_get_rcode(p), LDNS_RCODE_REFUSED) << type;
+            EXPECT_FALSE(ldns_pkt_aa(p));
+            EXPECT_EQ(ldns_pkt_ancount(p) + ldns_pkt_nscount(p) + ldns_pkt_arcount(p), 0);
+            EXPECT_EQ(ldns_pkt_qdcount(p), 1);
+        }
+    }
+}
+
 TEST_F(DnsServerTest, TruncatesOverUdpAndAnswersInFullOverTcp) {
     UdpClient udp(port_);
     auto truncated = udp.ask(make_query(ask("big.example.com")));
@@ -341,17 +366,144 @@ TEST_F(DnsServerTest, IdleTcpConnectionsAreClosed) {
     EXPECT_TRUE(tcp.closed_by_server());  // idle timeout 300 ms, client deadline 3 s
 }
 
-TEST_F(DnsServerTest, ConnectionsOverTheCapAreClosed) {
-    std::vector<std::unique_ptr<TcpClient>> open;
-    for (int i = 0; i < 3; ++i) {
-        open.push_back(std::make_unique<TcpClient>(port_));
-        ASSERT_TRUE(open.back()->connected());
-        open.back()->write_raw(TcpClient::framed(make_query(ask("www.example.com"))));
-        ASSERT_TRUE(open.back()->read_message());  // counted by the server by now
+uint64_t closed_for(TcpCloseReason reason) {
+    return sum_query_counters().tcp_closed[static_cast<size_t>(reason)];
+}
+
+// Polls until `done` or a 3 s deadline; the condition is asynchronous, not slow.
+template <typename Predicate>
+bool eventually(Predicate done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    TcpClient extra(port_);
-    ASSERT_TRUE(extra.connected());  // the kernel accepts; the server closes it
-    EXPECT_TRUE(extra.closed_by_server());
+    return true;
+}
+
+// A server with its own TCP limits (the fixture's are for the plain cases).
+struct LimitedServer {
+    explicit LimitedServer(DnsServerOptions options) : holder(example_state()) {
+        options.workers = 2;
+        server = std::make_unique<DnsServer>(options, holder);
+        server->start();
+    }
+    uint16_t port() const { return server->bound_port(); }
+    StateHolder holder;
+    std::unique_ptr<DnsServer> server;
+};
+
+DnsServerOptions long_timeouts() {
+    DnsServerOptions o;
+    o.tcp_idle_timeout = std::chrono::seconds(60);
+    o.tcp_busy_idle_timeout = std::chrono::seconds(60);
+    o.tcp_io_timeout = std::chrono::seconds(60);
+    return o;
+}
+
+// At the cap the listener stops accepting: the newcomer waits in the kernel backlog (it is
+// neither accepted and closed nor answered) and is served as soon as a slot is given back.
+TEST(DnsServerTcpLimits, AtTheCapTheNewcomerWaitsThenIsServed) {
+    DnsServerOptions options = long_timeouts();
+    options.max_tcp_connections = 3;
+    LimitedServer s(options);
+    const uint64_t paused = sum_query_counters().tcp_accept_paused;
+    std::vector<std::unique_ptr<TcpClient>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<TcpClient>(s.port()));
+        ASSERT_TRUE(held.back()->connected());
+        held.back()->write_raw(TcpClient::framed(make_query(ask("www.example.com"))));
+        ASSERT_TRUE(held.back()->read_message());  // accepted and counted by now
+    }
+    TcpClient waiting(s.port());
+    ASSERT_TRUE(waiting.connected());  // the kernel completes the handshake
+    waiting.write_raw(TcpClient::framed(make_query(ask("www.example.com", 1, 77))));
+    EXPECT_TRUE(eventually([&] { return sum_query_counters().tcp_accept_paused > paused; }));
+    EXPECT_EQ(s.server->tcp_connections(), (std::vector<size_t>{2, 1}));
+    held.front().reset();  // one slot given back
+    auto reply = waiting.read_message();
+    ASSERT_TRUE(reply) << "the waiting connection was closed instead of served";
+    auto p = decode(*reply);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(ldns_pkt_id(p.get()), 77);
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 2);
+}
+
+// Part of a query and then silence: closed by the I/O deadline, not the (long) idle one.
+TEST(DnsServerTcpLimits, AnUnfinishedQueryIsClosedByTheIoDeadline) {
+    DnsServerOptions options = long_timeouts();
+    options.tcp_io_timeout = std::chrono::milliseconds(100);
+    LimitedServer s(options);
+    const uint64_t before = closed_for(TcpCloseReason::ReadTimeout);
+    TcpClient tcp(s.port());
+    ASSERT_TRUE(tcp.connected());
+    const auto framed = TcpClient::framed(make_query(ask("www.example.com")));
+    tcp.write_raw({framed.begin(), framed.begin() + 5});
+    EXPECT_TRUE(tcp.closed_by_server());  // client deadline 3 s, idle timeout 60 s
+    EXPECT_EQ(closed_for(TcpCloseReason::ReadTimeout), before + 1);
+}
+
+// More than half the cap in use: idle connections get the short timeout, until no more than
+// half is in use.
+TEST(DnsServerTcpLimits, OverHalfTheCapIdleConnectionsGetTheShortTimeout) {
+    DnsServerOptions options = long_timeouts();
+    options.max_tcp_connections = 4;
+    options.tcp_busy_idle_timeout = std::chrono::milliseconds(100);
+    LimitedServer s(options);
+    const uint64_t busy = closed_for(TcpCloseReason::BusyIdle);
+    const uint64_t idle = closed_for(TcpCloseReason::Idle);
+    std::vector<std::unique_ptr<TcpClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<TcpClient>(s.port()));
+        ASSERT_TRUE(clients.back()->connected());
+    }
+    auto open = [&] {
+        size_t n = 0;
+        for (size_t c : s.server->tcp_connections()) n += c;
+        return n;
+    };
+    EXPECT_TRUE(eventually([&] { return closed_for(TcpCloseReason::BusyIdle) > busy; }));
+    EXPECT_TRUE(eventually([&] { return open() <= 2; }));  // idle timeout 60 s
+    EXPECT_EQ(closed_for(TcpCloseReason::Idle), idle);
+}
+
+TEST(DnsServerTcpLimits, BelowHalfTheCapIdleTimeoutHolds) {
+    DnsServerOptions options = long_timeouts();
+    options.max_tcp_connections = 10;
+    options.tcp_busy_idle_timeout = std::chrono::milliseconds(1);
+    options.tcp_idle_timeout = std::chrono::milliseconds(200);
+    LimitedServer s(options);
+    const uint64_t busy = closed_for(TcpCloseReason::BusyIdle);
+    const uint64_t idle = closed_for(TcpCloseReason::Idle);
+    TcpClient tcp(s.port());
+    ASSERT_TRUE(tcp.connected());
+    EXPECT_TRUE(tcp.closed_by_server());
+    EXPECT_EQ(closed_for(TcpCloseReason::BusyIdle), busy);
+    EXPECT_EQ(closed_for(TcpCloseReason::Idle), idle + 1);
+}
+
+TEST(DnsServerTcpLimits, TheCapIsSplitOverTheTcpWorkers) {
+    for (unsigned tcp_workers : {1u, 0u}) {
+        DnsServerOptions options = long_timeouts();
+        options.max_tcp_connections = 4;
+        options.tcp_workers = tcp_workers;  // of two; 0 = both
+        LimitedServer s(options);
+        std::vector<std::unique_ptr<TcpClient>> held;
+        for (int i = 0; i < 4; ++i) {
+            held.push_back(std::make_unique<TcpClient>(s.port()));
+            held.back()->write_raw(TcpClient::framed(make_query(ask("www.example.com"))));
+            ASSERT_TRUE(held.back()->read_message()) << i;
+        }
+        const auto expected =
+            tcp_workers == 1 ? std::vector<size_t>{4, 0} : std::vector<size_t>{2, 2};
+        EXPECT_EQ(s.server->tcp_connections(), expected) << tcp_workers;
+        const uint64_t by_peer = closed_for(TcpCloseReason::PeerClosed);
+        held.clear();
+        EXPECT_TRUE(eventually([&] {
+            return s.server->tcp_connections() == std::vector<size_t>{0, 0};
+        }));
+        EXPECT_EQ(closed_for(TcpCloseReason::PeerClosed), by_peer + 4);
+    }
 }
 
 TEST_F(DnsServerTest, ClientSubnetIsEchoed) {

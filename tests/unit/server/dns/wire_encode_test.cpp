@@ -229,6 +229,137 @@ TEST(WireEncode, TruncationKeepsOptAndDropsAdditionalFirst) {
     EXPECT_TRUE(ldns_pkt_edns(p.get()));  // OPT survives truncation
 }
 
+// RFC 2181 §9: TC=1 only when a needed RRset does not fit; RFC 9471 for referral glue.
+namespace truncation {
+
+std::vector<std::vector<uint8_t>> long_names(const std::string& suffix, int count) {
+    std::vector<std::vector<uint8_t>> out;
+    for (int i = 0; i < count; ++i)
+        out.push_back(wire_name("a-rather-long-name-server-label-" + std::to_string(i) + suffix));
+    return out;
+}
+
+AnswerEntry required(AnswerEntry e) {
+    e.required = true;
+    return e;
+}
+
+std::vector<uint8_t> aaaa_rdata(uint8_t last) {
+    std::vector<uint8_t> r(16, 0);
+    r[0] = 0x20;
+    r[1] = 0x01;
+    r[15] = last;
+    return r;
+}
+
+const RRset kBigNs = make_rrset("example.com", 2, 172800, long_names(".example.net", 13),
+                                std::vector<uint16_t>(13, 0));
+
+TEST(WireTruncation, OptionalAuthorityIsDroppedWithoutTc) {
+    const RRset extra = make_rrset("mail.example.com", 1, 60, {a_rdata(192, 0, 2, 25)});
+    Answer a;
+    a.answer.push(entry(kA));
+    a.authority.push(entry(kBigNs, kBigNs.owner.data()));
+    a.additional.push(entry(extra, extra.owner.data()));
+    const Encoded e = encode(query_for({}), a, 512);
+    EXPECT_FALSE(e.truncated);
+    auto p = decode(e.bytes);
+    EXPECT_FALSE(ldns_pkt_tc(p.get()));
+    EXPECT_EQ(ldns_pkt_ancount(p.get()), 3);
+    EXPECT_EQ(ldns_pkt_nscount(p.get()), 0);
+    EXPECT_EQ(ldns_pkt_arcount(p.get()), 0);  // nothing optional after the first drop (NSD too)
+    // Over TCP all of it.
+    p = decode(encode(query_for({}), a, kTcpLimit).bytes);
+    EXPECT_EQ(ldns_pkt_nscount(p.get()), 13);
+    EXPECT_EQ(ldns_pkt_arcount(p.get()), 1);
+}
+
+TEST(WireTruncation, AdditionalGoesFirstAndAddressesBeforeAaaa) {
+    const RRset ns =
+        make_rrset("example.com", 2, 172800,
+                   {wire_name("ns1.example.com"), wire_name("ns2.example.com")}, {0, 0});
+    const RRset a1 = make_rrset("ns1.example.com", 1, 60, {a_rdata(192, 0, 2, 1)});
+    const RRset a2 = make_rrset("ns2.example.com", 1, 60, {a_rdata(192, 0, 2, 2)});
+    const RRset q1 = make_rrset("ns1.example.com", 28, 60, {aaaa_rdata(1)});
+    const RRset q2 = make_rrset("ns2.example.com", 28, 60, {aaaa_rdata(2)});
+    Answer a;
+    a.answer.push(entry(kA));
+    a.authority.push(entry(ns, ns.owner.data()));
+    for (const RRset* r : {&q1, &a1, &q2, &a2}) a.additional.push(entry(*r, r->owner.data()));
+    const Encoded full = encode(query_for({}), a, 512);
+    auto p = decode(full.bytes);
+    ASSERT_EQ(ldns_pkt_arcount(p.get()), 4);
+    const auto additional = section(ldns_pkt_additional(p.get()));
+    EXPECT_NE(additional[0].find("\tA\t"), std::string::npos) << additional[0];
+    EXPECT_NE(additional[1].find("\tA\t"), std::string::npos) << additional[1];
+    // Two AAAA records (owner pointer 2 + 10 + 16 each) less room: both A kept, AAAA dropped,
+    // the authority kept whole and no TC.
+    const Encoded less = encode(query_for({}), a, full.bytes.size() - 2 * 28);
+    EXPECT_FALSE(less.truncated);
+    p = decode(less.bytes);
+    EXPECT_EQ(ldns_pkt_nscount(p.get()), 2);
+    EXPECT_EQ(section(ldns_pkt_additional(p.get())),
+              std::vector<std::string>(additional.begin(), additional.begin() + 2));
+}
+
+TEST(WireTruncation, NegativeAnswerNeedsItsSoa) {
+    const RRset soa = make_rrset(
+        "example.com", 6, 900,
+        {wire_name("ns-1.awsdns-01.com.awsdns-hostmaster.amazon.com" + std::string(20, 'x'))});
+    Answer a;
+    a.rcode = resolver::Rcode::NxDomain;
+    a.authority.push(required(entry(soa, soa.owner.data())));
+    const ParsedQuery q = query_for({});
+    const Encoded fits = encode(q, a, 512);
+    EXPECT_FALSE(fits.truncated);
+    EXPECT_EQ(ldns_pkt_nscount(decode(fits.bytes).get()), 1);
+    const Encoded tight = encode(q, a, fits.bytes.size() - 1);
+    EXPECT_TRUE(tight.truncated);
+    auto p = decode(tight.bytes);
+    EXPECT_TRUE(ldns_pkt_tc(p.get()));
+    EXPECT_EQ(ldns_pkt_get_rcode(p.get()), LDNS_RCODE_NXDOMAIN);
+}
+
+TEST(WireTruncation, ReferralNeedsItsNsSetAndInDomainGlue) {  // RFC 9471
+    const RRset ns =
+        make_rrset("sub.example.com", 2, 3600,
+                   {wire_name("ns1.sub.example.com"), wire_name("ns.example.com")}, {0, 0});
+    const RRset glue_a = make_rrset("ns1.sub.example.com", 1, 3600, {a_rdata(192, 0, 2, 53)});
+    const RRset glue_aaaa = make_rrset("ns1.sub.example.com", 28, 3600, {aaaa_rdata(53)});
+    const RRset sibling = make_rrset("ns.example.com", 1, 3600, {a_rdata(192, 0, 2, 54)});
+    Answer a;
+    a.authoritative = false;
+    a.authority.push(required(entry(ns, ns.owner.data())));
+    a.additional.push(required(entry(glue_a, glue_a.owner.data())));
+    a.additional.push(required(entry(glue_aaaa, glue_aaaa.owner.data())));
+    a.additional.push(entry(sibling, sibling.owner.data()));
+    const ParsedQuery q = query_for({});
+    const Encoded full = encode(q, a, 512);
+    EXPECT_FALSE(full.truncated);
+    auto p = decode(full.bytes);
+    EXPECT_FALSE(ldns_pkt_aa(p.get()));
+    EXPECT_EQ(ldns_pkt_nscount(p.get()), 2);
+    EXPECT_EQ(ldns_pkt_arcount(p.get()), 3);
+    // The sibling's address is optional: dropped without TC.
+    const Encoded no_sibling = encode(q, a, full.bytes.size() - 1);
+    EXPECT_FALSE(no_sibling.truncated);
+    p = decode(no_sibling.bytes);
+    EXPECT_EQ(ldns_pkt_arcount(p.get()), 2);
+    // Less room than all in-domain glue (A and AAAA) needs: TC.
+    const Encoded short_glue = encode(q, a, no_sibling.bytes.size() - 1);
+    EXPECT_TRUE(short_glue.truncated);
+    EXPECT_TRUE(ldns_pkt_tc(decode(short_glue.bytes).get()));
+    // The NS set itself not fitting: TC as well.
+    const RRset big = make_rrset("sub.example.com", 2, 3600, long_names(".sub.example.com", 13),
+                                 std::vector<uint16_t>(13, 0));
+    Answer over;
+    over.authoritative = false;
+    over.authority.push(required(entry(big, big.owner.data())));
+    EXPECT_TRUE(encode(q, over, 512).truncated);
+}
+
+}  // namespace truncation
+
 TEST(WireEncode, AdditionalSkipsRRsetsAlreadyInTheAnswer) {
     const RRset ns = make_rrset("example.com", 2, 172800, {wire_name("www.example.com")}, {0});
     Answer a;
