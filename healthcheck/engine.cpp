@@ -80,6 +80,9 @@ struct Engine::Impl {
     double scale = 1.0;
     std::mt19937_64 rng{std::random_device{}()};
 
+    bool probing = true;
+    std::map<std::string, CheckShare> shares;  // the prober's latest, by check id
+
     bool dirty = false;
     bool publish_pending = false;
     std::shared_ptr<Sleeper> publish_sleeper;
@@ -169,6 +172,11 @@ struct Engine::Impl {
             std::chrono::duration_cast<Duration>(check->interval * checker->slot.start_fraction);
         if (!co_await my_clock.sleep(*checker->sleeper, first)) co_return;
         while (checker->alive && !stopping) {
+            if (!probing) {
+                // Another replica probes this checker; its results arrive by import_shares.
+                if (!co_await my_clock.sleep(*checker->sleeper, check->interval)) break;
+                continue;
+            }
             ProbeOutcome outcome;
             if (checker->injected) {
                 outcome = injected_outcome(*checker->injected, check->plan);
@@ -262,6 +270,9 @@ struct Engine::Impl {
                 previous.erase(it);
             } else {
                 installed.push_back(make_runtime(hc));
+                // A replica that does not probe starts a new check from the prober's state.
+                if (auto share = shares.find(hc.id); !probing && share != shares.end())
+                    apply_share(*installed.back(), share->second);
             }
             installed.back()->index = static_cast<uint32_t>(installed.size() - 1);
         }
@@ -270,6 +281,46 @@ struct Engine::Impl {
         recompute_verdicts(checks, *config, log);
         dirty = false;
         return table();
+    }
+
+    // Sets the checkers from the prober's share. Returns true if the check has data from it.
+    bool apply_share(CheckRuntime& check, const CheckShare& share) {
+        bool any = false;
+        for (const auto& from : share.checkers) {
+            for (auto& c : check.checkers) {
+                if (c->slot.region != from.region || c->slot.index_in_region != from.checker)
+                    continue;
+                c->threshold.restore(from.healthy, from.successes, from.failures);
+                c->has_data = from.has_data;
+                auto& o = c->observation;
+                o.healthy = from.healthy;
+                o.last_probe_ok = from.last_probe_ok;
+                o.consecutive_successes = from.successes;
+                o.consecutive_failures = from.failures;
+                o.status = from.status;
+                o.checked_at = from.checked_at;
+                if (from.has_data && !from.last_probe_ok &&
+                    (!check.last_failure || check.last_failure->checked_at < o.checked_at))
+                    check.last_failure = o;
+                any = any || from.has_data;
+            }
+        }
+        if (!any) return false;
+        const bool was = check.measured;
+        const int healthy = check.healthy_checkers();
+        const int total = static_cast<int>(check.checkers.size());
+        check.has_data = true;
+        check.measured = fleet_healthy(healthy, total);
+        if (check.measured != was)
+            check.reason = std::to_string(healthy) + " of " + std::to_string(total) +
+                           " checkers healthy (probed by another replica)";
+        return true;
+    }
+
+    void apply_stored_shares() {
+        for (auto& c : checks)
+            if (auto it = shares.find(c->check.id); it != shares.end()) apply_share(*c, it->second);
+        if (recompute_verdicts(checks, *config, log) || dirty) publish_now();
     }
 
     void stop_everything() {
@@ -387,6 +438,50 @@ bool Engine::advance_clock(std::chrono::duration<double> by) {
     } catch (const std::future_error&) {
         return false;  // the engine stopped under us
     }
+}
+
+void Engine::set_probing(bool probing) {
+    impl_->on_engine([&] {
+        if (impl_->probing == probing) return;
+        impl_->probing = probing;
+        if (!probing && impl_->config) impl_->apply_stored_shares();
+    });
+}
+
+std::vector<CheckShare> Engine::export_shares() const {
+    return impl_->on_engine([this] {
+        std::vector<CheckShare> out;
+        for (const auto& c : impl_->checks) {
+            if (c->checkers.empty()) continue;
+            CheckShare share{c->check.id, {}};
+            for (const auto& k : c->checkers)
+                share.checkers.push_back(CheckerShare{
+                    k->slot.region, k->slot.index_in_region, k->threshold.healthy(),
+                    k->threshold.consecutive_successes(), k->threshold.consecutive_failures(),
+                    k->has_data, k->observation.last_probe_ok, k->observation.status,
+                    k->observation.checked_at});
+            out.push_back(std::move(share));
+        }
+        return out;
+    });
+}
+
+void Engine::import_shares(std::vector<CheckShare> shares) {
+    // Posted, not waited for: the caller may be inside a publish that the engine waits on.
+    auto apply = [this, shares = std::move(shares)] {
+        for (const auto& s : shares) impl_->shares[s.id] = s;
+        if (impl_->probing || !impl_->config || impl_->stopping) return;
+        bool any = false;
+        for (const auto& s : shares)
+            if (auto c = impl_->find(s.id)) any = impl_->apply_share(*c, s) || any;
+        if (any && recompute_verdicts(impl_->checks, *impl_->config, impl_->log))
+            impl_->publish_now();  // every replica answers the same within a watch round trip
+    };
+    if (!impl_->running) {
+        apply();
+        return;
+    }
+    asio::post(impl_->io, std::move(apply));
 }
 
 std::vector<CheckStatus> Engine::statuses() const {

@@ -71,6 +71,25 @@ struct CheckStatus {
 // Forces one checker's probe results without touching the endpoint (partitions, §1.4).
 enum class InjectedResult { Healthy, Unhealthy, Timeout };
 
+// One checker's state as the replica that probes shares it with the others (replicas with one
+// probe fleet, docs/architecture.md).
+struct CheckerShare {
+    std::string region;
+    int checker = 0;
+    bool healthy = true;  // after FailureThreshold
+    int successes = 0;    // the current run of identical results
+    int failures = 0;
+    bool has_data = false;
+    bool last_probe_ok = true;
+    std::string status;
+    std::chrono::system_clock::time_point checked_at{};
+};
+
+struct CheckShare {
+    std::string id;
+    std::vector<CheckerShare> checkers;
+};
+
 struct EngineOptions {
     // The engine's clock follows Config::local.clock; these are test hooks.
     std::chrono::milliseconds publish_coalesce{5};
@@ -107,6 +126,16 @@ class Engine {
     // Manual clock only: moves time forward, firing every due probe in order. Returns once the
     // probes due in that span have completed and the table is published. False if not manual.
     bool advance_clock(std::chrono::duration<double> by);
+
+    // One probe fleet for several replicas: while not probing, checkers keep their schedule but
+    // send nothing, and their states come from import_shares(). Probing is on by default.
+    void set_probing(bool probing);
+    // The checker states of every probed check.
+    std::vector<CheckShare> export_shares() const;
+    // Takes the prober's checker states (unknown checks and checkers are ignored) and publishes
+    // at once if a verdict changed; returns without waiting. While probing they are only kept:
+    // a check installed later, or the engine once it stops probing, starts from them.
+    void import_shares(std::vector<CheckShare> shares);
 
     std::vector<CheckStatus> statuses() const;
     std::optional<CheckStatus> status(const std::string& id) const;

@@ -16,8 +16,8 @@
 #include "server/dns/state_holder.hpp"
 #include "server/http/http_server.hpp"
 #include "server/log.hpp"
+#include "server/replicas.hpp"
 #include "server/route53_api/api.hpp"
-#include "server/store/file_store.hpp"
 
 namespace r53::server {
 namespace {
@@ -63,7 +63,7 @@ std::optional<fs::file_time_type> config_mtime(const std::string& path) {
 App::App(CliOptions options)
     : options_(std::move(options)),
       holder_(std::make_unique<StateHolder>()),
-      store_(std::make_unique<FileStore>(options_.state_dir)) {}
+      store_(make_store(options_)) {}
 
 App::~App() {
     stop();
@@ -113,10 +113,12 @@ std::optional<health::CheckStatus> App::health_status(const std::string& id) con
 }
 
 bool App::force_health(const std::string& id, std::optional<bool> healthy) {
+    if (replicas_) return replicas_->force(id, healthy);
     return engine_->set_override(id, healthy);
 }
 
 std::string App::set_health_state(const std::string& id, const std::string& state) {
+    if (replicas_) return replicas_->set_user_state(id, state);
     return engine_->set_user_state(id, state);
 }
 
@@ -172,10 +174,13 @@ void App::publish_locked(health::HealthTablePtr table) {
 }
 
 void App::on_health(health::HealthTablePtr table) {
-    std::lock_guard lock(publish_mutex_);
-    // A table computed for a config that has since been replaced would index the wrong slots.
-    if (!table || table->config_generation != config_generation_) return;
-    publish_locked(std::move(table));
+    {
+        std::lock_guard lock(publish_mutex_);
+        // A table computed for a config that has since been replaced would index the wrong slots.
+        if (!table || table->config_generation != config_generation_) return;
+        publish_locked(std::move(table));
+    }
+    if (replicas_) replicas_->on_publish();
 }
 
 bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
@@ -202,6 +207,10 @@ std::optional<int> App::start() {
             {{"file", options_.config_path}});
         return kExitInvalidConfig;
     }
+    if (auto error = store_->open(); !error.empty()) {
+        log(LogLevel::Error, "store", error);
+        return kExitRuntime;
+    }
     const auto& local = loaded.config->local;
     auto dns_addr = parse_host_port(local.listen.dns);
     auto admin_addr = parse_host_port(local.listen.admin);
@@ -220,7 +229,13 @@ std::optional<int> App::start() {
         return kExitInvalidConfig;
     }
     log_diagnostics(build_diagnostics);
+    if (auto* channel = store_->replicas())
+        replicas_ = std::make_unique<ReplicaHealth>(*channel, *engine_);
     engine_->start();
+    store_->follow([this] {
+        config::Diagnostics ds;
+        if (!republish(ds)) log_diagnostics(ds);
+    });
 
     try {
         DnsServerOptions dopts;
@@ -302,6 +317,8 @@ void App::stop() {
     ready_ = false;
     if (admin_) admin_->stop();
     if (dns_) dns_->stop();
+    if (store_) store_->close();  // its thread calls into the engine and republishes
+    replicas_.reset();
     if (engine_) engine_->stop();
 }
 

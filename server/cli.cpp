@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "server/store/etcd_gateway.hpp"
+
 namespace r53::server {
 namespace {
 
@@ -55,6 +57,9 @@ Options:
   --workers N             DNS worker threads (default: one per core)
   --seed N                fixed seed for routing choices and checker schedules
   --state-dir DIR         persist what the Route 53 API creates across restarts
+  --store etcd://HOST:PORT[,HOST:PORT...]/PREFIX[?lease_ttl=S]
+                          keep it in etcd instead, shared by every replica naming PREFIX;
+                          one replica probes for all (lease_ttl: takeover time, default 5)
   --watch                 reload when the config file changes
   -h, --help              this text
   --version               print the version
@@ -154,6 +159,10 @@ CliParse parse_cli(const std::vector<std::string>& args) {
             }
         } else if (a == "--state-dir") {
             if (!(err = need())) o.state_dir = v;
+        } else if (a == "--store") {
+            std::string problem;
+            if (!(err = need()) && !etcd::parse_url(v, problem)) err = problem;
+            o.store = v;
         } else if (a == "--watch") {
             o.watch = true;
         } else if (a == "--change-batch") {
@@ -165,6 +174,7 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         }
         if (err) return {std::nullopt, *err};
     }
+    if (o.store && o.state_dir) return {std::nullopt, "--store and --state-dir exclude each other"};
     if (o.command == Command::Serve && o.config_path.empty())
         return {std::nullopt, "serve needs -c FILE (or R53SIM_CONFIG)"};
     if (o.command == Command::Check && o.config_path.empty() && !o.change_batch &&
