@@ -283,12 +283,16 @@ struct Engine::Impl {
         return table();
     }
 
-    // Sets the checkers from the prober's share. Returns true if the check has data from it.
+    // Sets the checkers from the prober's share. Returns true if any checker took it.
     bool apply_share(CheckRuntime& check, const CheckShare& share) {
         bool any = false;
         for (const auto& from : share.checkers) {
             for (auto& c : check.checkers) {
                 if (c->slot.region != from.region || c->slot.index_in_region != from.checker)
+                    continue;
+                // The newest observation wins: after probing on its own (the store was out of
+                // reach) a replica keeps what it saw until the prober has seen something newer.
+                if (!from.has_data || (c->has_data && from.checked_at < c->observation.checked_at))
                     continue;
                 c->threshold.restore(from.healthy, from.successes, from.failures);
                 c->has_data = from.has_data;
@@ -299,10 +303,10 @@ struct Engine::Impl {
                 o.consecutive_failures = from.failures;
                 o.status = from.status;
                 o.checked_at = from.checked_at;
-                if (from.has_data && !from.last_probe_ok &&
+                if (!from.last_probe_ok &&
                     (!check.last_failure || check.last_failure->checked_at < o.checked_at))
                     check.last_failure = o;
-                any = any || from.has_data;
+                any = true;
             }
         }
         if (!any) return false;

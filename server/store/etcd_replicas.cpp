@@ -179,7 +179,7 @@ void EtcdStore::Impl::update_probing() {
     told_probing = probe;
     if (probe && alive)
         log(LogLevel::Info, "etcd", "holds the probe lease: this replica probes for all");
-    else if (!probe)
+    else if (!probe && !holder.empty() && !stopping)  // empty: a campaign is under way
         log(LogLevel::Info, "etcd", "another replica holds the probe lease; applying its results",
             {{"holder", holder}});
     if (listener.on_probing) listener.on_probing(probe);
