@@ -375,8 +375,13 @@ void Engine::stop() {
     if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-HealthTablePtr Engine::apply(const config::ConfigPtr& config, uint64_t generation) {
-    return impl_->on_engine([&] { return impl_->install(config, generation); });
+HealthTablePtr Engine::apply(const config::ConfigPtr& config, uint64_t generation,
+                             const std::function<void(HealthTablePtr)>& installed) {
+    return impl_->on_engine([&] {
+        auto table = impl_->install(config, generation);
+        if (installed) installed(table);
+        return table;
+    });
 }
 
 bool Engine::set_override(const std::string& id, std::optional<bool> healthy) {

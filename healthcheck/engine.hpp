@@ -110,8 +110,11 @@ class Engine {
 
     // Installs a new config (first load or reload). Checks whose id and config are unchanged keep
     // their checker state. Returns the table for the new layout at once (so the caller can publish
-    // zones and health together); later changes arrive through Publish.
-    HealthTablePtr apply(const config::ConfigPtr& config, uint64_t generation);
+    // zones and health together); later changes arrive through Publish. `installed`, if given,
+    // gets that table on the engine's thread before any later Publish: a caller that swaps its
+    // layout there needs no lock that a Publish would wait on while it waits for the engine.
+    HealthTablePtr apply(const config::ConfigPtr& config, uint64_t generation,
+                         const std::function<void(HealthTablePtr)>& installed = {});
 
     // Overrides: nullopt returns the check to its probes. False if the id is unknown.
     bool set_override(const std::string& id, std::optional<bool> healthy);

@@ -187,14 +187,23 @@ bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& dia
     auto config = store_->merge(file_config);
     auto zones = resolver::ZoneSet::build(*config, diagnostics);
     if (!zones || config::has_errors(diagnostics)) return false;
-    std::lock_guard lock(publish_mutex_);
-    uint64_t generation = config_generation_ + 1;
-    auto table = engine_->apply(config, generation);
-    config_ = config;
-    file_config_ = file_config;
-    zones_ = std::move(zones);
-    config_generation_ = generation;
-    publish_locked(std::move(table));
+    // Never wait for the engine while holding publish_mutex_: the engine's own publishes take it
+    // (on_health). The new layout is swapped in on the engine's thread instead, before any table
+    // of it can be published.
+    std::lock_guard serial(install_mutex_);
+    uint64_t generation;
+    {
+        std::lock_guard lock(publish_mutex_);
+        generation = config_generation_ + 1;
+    }
+    engine_->apply(config, generation, [&](health::HealthTablePtr table) {
+        std::lock_guard lock(publish_mutex_);
+        config_ = config;
+        file_config_ = file_config;
+        zones_ = std::move(zones);
+        config_generation_ = generation;
+        publish_locked(std::move(table));
+    });
     return true;
 }
 
