@@ -7,6 +7,7 @@ SIGKILLed replica loses no acknowledged change. Real etcd (Debian's etcd-server)
 import os
 import signal
 import statistics
+import subprocess
 import threading
 import time
 import urllib.error
@@ -17,7 +18,7 @@ import botocore.config
 import pytest
 
 from etcd_harness import Etcd, replica_ids, start_replicas
-from harness import FILE_ZONE_CONFIG, R53Sim, poll
+from harness import BINARY, FILE_ZONE_CONFIG, R53Sim, poll
 from test_route53_api import aws_ok
 
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
@@ -220,3 +221,17 @@ def test_sigkill_loses_no_acknowledged_change(etcd):
         for s in (a, b, c):
             if s:
                 s.stop()
+
+
+def test_store_flag_usage_errors_exit_2(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(FILE_ZONE_CONFIG)
+    for args, message in (
+            (["--store", "http://127.0.0.1:2379/p"], "etcd://HOST:PORT"),
+            (["--store", "etcd://127.0.0.1:2379"], "PREFIX"),
+            (["--store", "etcd://127.0.0.1:2379/p?lease_ttl=0"], "lease_ttl"),
+            (["--store", "etcd://127.0.0.1:2379/p", "--state-dir", str(tmp_path)], "exclude")):
+        r = subprocess.run([BINARY, "serve", "-c", str(config), *args], capture_output=True,
+                           text=True, timeout=10)
+        assert r.returncode == 2, (args, r.stderr)
+        assert message in r.stderr, (args, r.stderr)
