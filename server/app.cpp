@@ -327,7 +327,7 @@ void App::stop() {
     if (admin_) admin_->stop();
     if (dns_) dns_->stop();
     if (store_) store_->close();  // its thread calls into the engine and republishes
-    replicas_.reset();
+    if (replicas_) replicas_->stop();
     if (engine_) engine_->stop();
 }
 

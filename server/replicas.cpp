@@ -117,6 +117,11 @@ ReplicaHealth::ReplicaHealth(ReplicaChannel& channel, health::Engine& engine)
 }
 
 ReplicaHealth::~ReplicaHealth() {
+    stop();
+}
+
+void ReplicaHealth::stop() {
+    stopped_ = true;
     {
         std::lock_guard lock(tick_mutex_);
         stopping_ = true;
@@ -129,8 +134,11 @@ void ReplicaHealth::on_publish() {
     share_changed();
 }
 
+// The periodic look and a publish may export at once and post out of order; an older share
+// that lands last is harmless: replicas apply the newest observation (Engine::import_shares)
+// and the next look writes the current one.
 void ReplicaHealth::share_changed() {
-    if (!probing_) return;
+    if (!probing_ || stopped_) return;
     auto shares = engine_.export_shares();
     std::map<std::string, std::string> changed;
     {

@@ -32,6 +32,8 @@ class ReplicaHealth {
 
     // The engine published a verdict change: the prober shares what changed at once.
     void on_publish();
+    // Before the engine stops: no more sharing, the periodic look ends.
+    void stop();
     // Control's force_health and set_health_state, for every replica.
     bool force(const std::string& id, std::optional<bool> healthy);
     std::string set_user_state(const std::string& id, const std::string& state);
@@ -44,6 +46,7 @@ class ReplicaHealth {
     ReplicaChannel& channel_;
     health::Engine& engine_;
     std::atomic<bool> probing_{true};
+    std::atomic<bool> stopped_{false};
 
     std::mutex mutex_;  // never held while calling the engine, which may publish into us
     std::map<std::string, std::string> shared_;    // check id -> what the store holds (compared)

@@ -65,7 +65,7 @@ class Gateway {
     // false to end the stream. Returns why the stream ended. `cancel` (set while running) closes
     // the stream from the io_context's thread.
     struct Watch {
-        std::function<void()> cancel;
+        std::function<void()> cancel = [] {};
     };
     boost::asio::awaitable<std::string> watch(boost::json::object create_request,
                                               std::function<bool(boost::json::object&)> on_message,
