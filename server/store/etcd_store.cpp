@@ -152,10 +152,9 @@ CommitResult EtcdStore::commit(const route53::StatePtr& base, route53::StatePtr 
         if (!after.count(k))
             success.push_back(
                 json::object{{"request_delete_range", json::object{{"key", guard(k, true)}}}});
-    if (success.empty()) {
-        replace_state(next);
-        return {};
-    }
+    // Nothing to write: the state already is what the batch asks for (and may have moved on
+    // since `base`, so it is not replaced).
+    if (success.empty()) return {};
     auto reply = m.gateway.post_blocking(
         "/v3/kv/txn", json::object{{"compare", compare}, {"success", success}}, kRequestTimeout);
     if (!reply.ok) {
