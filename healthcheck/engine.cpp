@@ -81,6 +81,9 @@ struct Engine::Impl {
     double scale = 1.0;
     std::mt19937_64 rng{std::random_device{}()};
 
+    bool probing = true;
+    std::map<std::string, CheckShare> shares;  // the prober's latest, by check id
+
     bool dirty = false;
     bool publish_pending = false;
     std::shared_ptr<Sleeper> publish_sleeper;
@@ -170,6 +173,11 @@ struct Engine::Impl {
             std::chrono::duration_cast<Duration>(check->interval * checker->slot.start_fraction);
         if (!co_await my_clock.sleep(*checker->sleeper, first)) co_return;
         while (checker->alive && !stopping) {
+            if (!probing) {
+                // Another replica probes this checker; its results arrive by import_shares.
+                if (!co_await my_clock.sleep(*checker->sleeper, check->interval)) break;
+                continue;
+            }
             ProbeOutcome outcome;
             if (checker->injected) {
                 outcome = injected_outcome(*checker->injected, check->plan);
@@ -267,6 +275,9 @@ struct Engine::Impl {
                 previous.erase(it);
             } else {
                 installed.push_back(make_runtime(hc));
+                // A replica that does not probe starts a new check from the prober's state.
+                if (auto share = shares.find(hc.id); !probing && share != shares.end())
+                    apply_share(*installed.back(), share->second);
             }
             installed.back()->index = static_cast<uint32_t>(installed.size() - 1);
         }
@@ -275,6 +286,50 @@ struct Engine::Impl {
         recompute_verdicts(checks, *config, log);
         dirty = false;
         return table();
+    }
+
+    // Sets the checkers from the prober's share. Returns true if any checker took it.
+    bool apply_share(CheckRuntime& check, const CheckShare& share) {
+        bool any = false;
+        for (const auto& from : share.checkers) {
+            for (auto& c : check.checkers) {
+                if (c->slot.region != from.region || c->slot.index_in_region != from.checker)
+                    continue;
+                // The newest observation wins: after probing on its own (the store was out of
+                // reach) a replica keeps what it saw until the prober has seen something newer.
+                if (!from.has_data || (c->has_data && from.checked_at < c->observation.checked_at))
+                    continue;
+                c->threshold.restore(from.healthy, from.successes, from.failures);
+                c->has_data = from.has_data;
+                auto& o = c->observation;
+                o.healthy = from.healthy;
+                o.last_probe_ok = from.last_probe_ok;
+                o.consecutive_successes = from.successes;
+                o.consecutive_failures = from.failures;
+                o.status = from.status;
+                o.checked_at = from.checked_at;
+                if (!from.last_probe_ok &&
+                    (!check.last_failure || check.last_failure->checked_at < o.checked_at))
+                    check.last_failure = o;
+                any = true;
+            }
+        }
+        if (!any) return false;
+        const bool was = check.measured;
+        const int healthy = check.healthy_checkers();
+        const int total = static_cast<int>(check.checkers.size());
+        check.has_data = true;
+        check.measured = fleet_healthy(healthy, total);
+        if (check.measured != was)
+            check.reason = std::to_string(healthy) + " of " + std::to_string(total) +
+                           " checkers healthy (probed by another replica)";
+        return true;
+    }
+
+    void apply_stored_shares() {
+        for (auto& c : checks)
+            if (auto it = shares.find(c->check.id); it != shares.end()) apply_share(*c, it->second);
+        if (recompute_verdicts(checks, *config, log) || dirty) publish_now();
     }
 
     void stop_everything() {
@@ -325,8 +380,13 @@ void Engine::stop() {
     if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-HealthTablePtr Engine::apply(const config::ConfigPtr& config, uint64_t generation) {
-    return impl_->on_engine([&] { return impl_->install(config, generation); });
+HealthTablePtr Engine::apply(const config::ConfigPtr& config, uint64_t generation,
+                             const std::function<void(HealthTablePtr)>& installed) {
+    return impl_->on_engine([&] {
+        auto table = impl_->install(config, generation);
+        if (installed) installed(table);
+        return table;
+    });
 }
 
 bool Engine::set_override(const std::string& id, std::optional<bool> healthy) {
@@ -400,6 +460,50 @@ std::chrono::duration<double> Engine::clock_now() const {
         if (auto* manual = dynamic_cast<ManualClock*>(impl_->clock.get())) return manual->now();
         return (std::chrono::steady_clock::now() - impl_->clock_made) / impl_->scale;
     });
+}
+
+void Engine::set_probing(bool probing) {
+    impl_->on_engine([&] {
+        if (impl_->probing == probing) return;
+        impl_->probing = probing;
+        if (!probing && impl_->config) impl_->apply_stored_shares();
+    });
+}
+
+std::vector<CheckShare> Engine::export_shares() const {
+    return impl_->on_engine([this] {
+        std::vector<CheckShare> out;
+        for (const auto& c : impl_->checks) {
+            if (c->checkers.empty()) continue;
+            CheckShare share{c->check.id, {}};
+            for (const auto& k : c->checkers)
+                share.checkers.push_back(CheckerShare{
+                    k->slot.region, k->slot.index_in_region, k->threshold.healthy(),
+                    k->threshold.consecutive_successes(), k->threshold.consecutive_failures(),
+                    k->has_data, k->observation.last_probe_ok, k->observation.status,
+                    k->observation.checked_at});
+            out.push_back(std::move(share));
+        }
+        return out;
+    });
+}
+
+void Engine::import_shares(std::vector<CheckShare> shares) {
+    // Posted, not waited for: the caller may be inside a publish that the engine waits on.
+    auto apply = [this, shares = std::move(shares)] {
+        for (const auto& s : shares) impl_->shares[s.id] = s;
+        if (impl_->probing || !impl_->config || impl_->stopping) return;
+        bool any = false;
+        for (const auto& s : shares)
+            if (auto c = impl_->find(s.id)) any = impl_->apply_share(*c, s) || any;
+        if (any && recompute_verdicts(impl_->checks, *impl_->config, impl_->log))
+            impl_->publish_now();  // every replica answers the same within a watch round trip
+    };
+    if (!impl_->running) {
+        apply();
+        return;
+    }
+    asio::post(impl_->io, std::move(apply));
 }
 
 std::vector<CheckStatus> Engine::statuses() const {

@@ -71,6 +71,25 @@ struct CheckStatus {
 // Forces one checker's probe results without touching the endpoint (partitions, §1.4).
 enum class InjectedResult { Healthy, Unhealthy, Timeout };
 
+// One checker's state as the replica that probes shares it with the others (replicas with one
+// probe fleet, docs/architecture.md).
+struct CheckerShare {
+    std::string region;
+    int checker = 0;
+    bool healthy = true;  // after FailureThreshold
+    int successes = 0;    // the current run of identical results
+    int failures = 0;
+    bool has_data = false;
+    bool last_probe_ok = true;
+    std::string status;
+    std::chrono::system_clock::time_point checked_at{};
+};
+
+struct CheckShare {
+    std::string id;
+    std::vector<CheckerShare> checkers;
+};
+
 struct EngineOptions {
     // The engine's clock follows Config::local.clock; these are test hooks.
     std::chrono::milliseconds publish_coalesce{5};
@@ -91,8 +110,11 @@ class Engine {
 
     // Installs a new config (first load or reload). Checks whose id and config are unchanged keep
     // their checker state. Returns the table for the new layout at once (so the caller can publish
-    // zones and health together); later changes arrive through Publish.
-    HealthTablePtr apply(const config::ConfigPtr& config, uint64_t generation);
+    // zones and health together); later changes arrive through Publish. `installed`, if given,
+    // gets that table on the engine's thread before any later Publish: a caller that swaps its
+    // layout there needs no lock that a Publish would wait on while it waits for the engine.
+    HealthTablePtr apply(const config::ConfigPtr& config, uint64_t generation,
+                         const std::function<void(HealthTablePtr)>& installed = {});
 
     // Overrides: nullopt returns the check to its probes. False if the id is unknown.
     bool set_override(const std::string& id, std::optional<bool> healthy);
@@ -111,6 +133,16 @@ class Engine {
     // settings): the manual clock's time, else the elapsed real time divided by the time scale,
     // so it counts the seconds Route 53 would have seen.
     std::chrono::duration<double> clock_now() const;
+
+    // One probe fleet for several replicas: while not probing, checkers keep their schedule but
+    // send nothing, and their states come from import_shares(). Probing is on by default.
+    void set_probing(bool probing);
+    // The checker states of every probed check.
+    std::vector<CheckShare> export_shares() const;
+    // Takes the prober's checker states (unknown checks and checkers are ignored) and publishes
+    // at once if a verdict changed; returns without waiting. While probing they are only kept:
+    // a check installed later, or the engine once it stops probing, starts from them.
+    void import_shares(std::vector<CheckShare> shares);
 
     std::vector<CheckStatus> statuses() const;
     std::optional<CheckStatus> status(const std::string& id) const;

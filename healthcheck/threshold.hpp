@@ -19,6 +19,13 @@ class Threshold {
     int consecutive_successes() const { return successes_; }
     int consecutive_failures() const { return failures_; }
 
+    // Takes over another machine's state (a replica that probed this checker before).
+    void restore(bool healthy, int successes, int failures) {
+        healthy_ = healthy;
+        successes_ = successes;
+        failures_ = failures;
+    }
+
   private:
     int threshold_;
     bool healthy_ = true;

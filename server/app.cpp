@@ -21,9 +21,9 @@
 #include "server/dns/state_holder.hpp"
 #include "server/http/http_server.hpp"
 #include "server/log.hpp"
+#include "server/replicas.hpp"
 #include "server/route53_api/api.hpp"
 #include "server/store/atomic_file.hpp"
-#include "server/store/file_store.hpp"
 
 namespace r53::server {
 namespace {
@@ -80,7 +80,7 @@ std::optional<fs::file_time_type> config_mtime(const std::string& path) {
 App::App(CliOptions options)
     : options_(std::move(options)),
       holder_(std::make_unique<StateHolder>()),
-      store_(std::make_unique<FileStore>(options_.state_dir)) {}
+      store_(make_store(options_)) {}
 
 App::~App() {
     stop();
@@ -130,10 +130,12 @@ std::optional<health::CheckStatus> App::health_status(const std::string& id) con
 }
 
 bool App::force_health(const std::string& id, std::optional<bool> healthy) {
+    if (replicas_) return replicas_->force(id, healthy);
     return engine_->set_override(id, healthy);
 }
 
 std::string App::set_health_state(const std::string& id, const std::string& state) {
+    if (replicas_) return replicas_->set_user_state(id, state);
     return engine_->set_user_state(id, state);
 }
 
@@ -199,24 +201,36 @@ void App::publish_locked(health::HealthTablePtr table) {
 }
 
 void App::on_health(health::HealthTablePtr table) {
-    std::lock_guard lock(publish_mutex_);
-    // A table computed for a config that has since been replaced would index the wrong slots.
-    if (!table || table->config_generation != config_generation_) return;
-    publish_locked(std::move(table));
+    {
+        std::lock_guard lock(publish_mutex_);
+        // A table computed for a config that has since been replaced would index the wrong slots.
+        if (!table || table->config_generation != config_generation_) return;
+        publish_locked(std::move(table));
+    }
+    if (replicas_) replicas_->on_publish();
 }
 
 bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
     auto config = store_->merge(file_config);
     auto zones = resolver::ZoneSet::build(*config, diagnostics);
     if (!zones || config::has_errors(diagnostics)) return false;
-    std::lock_guard lock(publish_mutex_);
-    uint64_t generation = config_generation_ + 1;
-    auto table = engine_->apply(config, generation);
-    config_ = config;
-    file_config_ = file_config;
-    zones_ = std::move(zones);
-    config_generation_ = generation;
-    publish_locked(std::move(table));
+    // Never wait for the engine while holding publish_mutex_: the engine's own publishes take it
+    // (on_health). The new layout is swapped in on the engine's thread instead, before any table
+    // of it can be published.
+    std::lock_guard serial(install_mutex_);
+    uint64_t generation;
+    {
+        std::lock_guard lock(publish_mutex_);
+        generation = config_generation_ + 1;
+    }
+    engine_->apply(config, generation, [&](health::HealthTablePtr table) {
+        std::lock_guard lock(publish_mutex_);
+        config_ = config;
+        file_config_ = file_config;
+        zones_ = std::move(zones);
+        config_generation_ = generation;
+        publish_locked(std::move(table));
+    });
     return true;
 }
 
@@ -228,6 +242,10 @@ std::optional<int> App::start() {
         log(LogLevel::Error, "config", "config is invalid; not serving",
             {{"file", options_.config_path}});
         return kExitInvalidConfig;
+    }
+    if (auto error = store_->open(); !error.empty()) {
+        log(LogLevel::Error, "store", error);
+        return kExitRuntime;
     }
     const auto& local = loaded.config->local;
     auto dns_addr = parse_host_port(local.listen.dns);
@@ -247,7 +265,13 @@ std::optional<int> App::start() {
         return kExitInvalidConfig;
     }
     log_diagnostics(build_diagnostics);
+    if (auto* channel = store_->replicas())
+        replicas_ = std::make_unique<ReplicaHealth>(*channel, *engine_);
     engine_->start();
+    store_->follow([this] {
+        config::Diagnostics ds;
+        if (!republish(ds)) log_diagnostics(ds);
+    });
 
     const char* listener = "DNS (UDP and TCP)";
     const char* flag = "--dns";
@@ -352,6 +376,8 @@ void App::stop() {
     ready_ = false;
     if (admin_) admin_->stop();
     if (dns_) dns_->stop();
+    if (store_) store_->close();  // its thread calls into the engine and republishes
+    if (replicas_) replicas_->stop();
     if (engine_) engine_->stop();
 }
 

@@ -24,6 +24,7 @@ class StateHolder;
 class DnsServer;
 class HttpServer;
 class Store;
+class ReplicaHealth;
 
 class App final : public Control {
   public:
@@ -79,8 +80,10 @@ class App final : public Control {
     std::unique_ptr<DnsServer> dns_;
     std::unique_ptr<HttpServer> admin_;
     std::unique_ptr<Store> store_;
-    config::ConfigPtr file_config_;  // last valid config file, CLI overrides applied
+    std::unique_ptr<ReplicaHealth> replicas_;  // with --store etcd://: one probe fleet
+    config::ConfigPtr file_config_;            // last valid config file, CLI overrides applied
 
+    std::mutex install_mutex_;          // one install at a time
     mutable std::mutex publish_mutex_;  // writers only; queries never take it
     config::ConfigPtr config_;
     std::shared_ptr<const resolver::ZoneSet> zones_;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/suggest.hpp"
+#include "server/store/etcd_gateway.hpp"
 
 namespace r53::server {
 namespace {
@@ -67,6 +68,9 @@ struct Descriptions {
             ("workers", text("N"), "DNS worker threads, 1-256 (default: one per core)")          //
             ("seed", text("N"), "fixed seed for routing choices and checker schedules")          //
             ("state-dir", text("DIR"), "persist what the Route 53 API creates across restarts")  //
+            ("store", text("etcd://HOST:PORT[,HOST:PORT...]/PREFIX[?lease_ttl=S]"),
+             "keep it in etcd instead, shared by every replica naming PREFIX; one replica "
+             "probes for all (lease_ttl: takeover time, default 5)")  //
             ("watch", "reload when the config file changes");
         check.add_options()                                                                       //
             ("config,c", text("PATH"), "config file, directory of *.yaml files, or - for stdin")  //
@@ -197,6 +201,12 @@ std::optional<std::string> apply_values(const po::variables_map& vm, CliOptions&
     if (auto v = get("admin")) o.admin_address = *v;
     if (auto v = get("ready-file")) o.ready_file = *v;
     if (auto v = get("state-dir")) o.state_dir = *v;
+    if (auto v = get("store")) {
+        std::string problem;
+        if (!etcd::parse_url(*v, problem)) return problem;
+        o.store = *v;
+    }
+    if (o.store && o.state_dir) return std::string("--store and --state-dir exclude each other");
     if (auto v = get("change-batch")) o.change_batch = *v;
     if (auto v = get("health-check-config")) o.health_check_config = *v;
     o.lenient = vm.count("lenient") > 0;

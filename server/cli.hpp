@@ -38,6 +38,7 @@ struct CliOptions {
     std::optional<int> workers;
     std::optional<uint64_t> seed;
     std::optional<std::string> state_dir;
+    std::optional<std::string> store;  // etcd://HOST:PORT[,HOST:PORT...]/PREFIX
     bool watch = false;
     // check
     std::optional<std::string> change_batch;

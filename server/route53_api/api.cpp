@@ -84,10 +84,25 @@ HttpResponse diagnostics_error(const config::Diagnostics& ds, unsigned version) 
 
 std::optional<HttpResponse> publish(Request& rq, const StatePtr& previous, StatePtr next) {
     auto& store = rq.control.store();
-    store.commit(std::move(next));
+    auto committed = store.commit(previous, next);
+    using Status = CommitResult::Status;
+    if (committed.status == Status::Conflict)
+        // §4 "rate / concurrency": another replica changed what this batch was validated on.
+        return aws_error(http::status::bad_request, "PriorRequestNotComplete",
+                         "The request was rejected because Route 53 was still processing a "
+                         "prior request.",
+                         rq.version());
+    if (committed.status == Status::Unavailable)
+        return aws_error(http::status::service_unavailable, "ServiceUnavailable",
+                         "The service is unavailable: " + committed.message +
+                             ". Nothing was changed; retry later.",
+                         rq.version());
+    if (committed.status == Status::Failed)
+        return aws_error(http::status::internal_server_error, "InternalFailure",
+                         "the change could not be stored: " + committed.message, rq.version());
     config::Diagnostics ds;
     if (rq.control.republish(ds)) return std::nullopt;
-    store.commit(previous);
+    store.commit(next, previous);
     config::Diagnostics again;
     rq.control.republish(again);
     if (!config::has_errors(ds))
@@ -116,7 +131,8 @@ ChangeEntry record_change(State& state, const std::string& comment) {
 
 json::object change_info(const Request& rq, const ChangeEntry& change, bool just_submitted) {
     double delay = rq.control.store().insync_delay();
-    bool insync = !just_submitted && unix_now() - change.submitted_at >= delay;
+    bool insync = !just_submitted && unix_now() - change.submitted_at >= delay &&
+                  rq.control.store().applied_everywhere(change);
     json::object o{{"Id", "/change/" + change.id},
                    {"Status", insync ? "INSYNC" : "PENDING"},
                    {"SubmittedAt", iso8601(change.submitted_at)}};

@@ -139,7 +139,10 @@ HttpResponse aws_error(http::status status, const std::string& code, const std::
     auto res = base_reply(status, version);
     std::string request_id(res["x-amz-request-id"]);
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"" +
-                      std::string(kXmlNamespace) + "\"><Error><Type>Sender</Type><Code>";
+                      std::string(kXmlNamespace) + "\"><Error><Type>" +
+                      // AWS blames the caller for 4xx and itself for 5xx.
+                      (static_cast<unsigned>(status) >= 500 ? "Receiver" : "Sender") +
+                      "</Type><Code>";
     escape_into(out, code);
     out += "</Code><Message>";
     escape_into(out, message);

@@ -41,14 +41,15 @@ FileStore::FileStore(std::optional<std::string> state_dir) : state_dir_(std::mov
     }
 }
 
-std::string FileStore::commit(StatePtr next) {
+// One process holds the state, and the API's writers are serialized: `base` is always current.
+CommitResult FileStore::commit(const StatePtr& /*base*/, StatePtr next) {
     replace_state(next);
     if (!state_dir_) return {};
     std::string error = route53::save_state(*next, state_file(*state_dir_));
-    if (!error.empty())
-        log(LogLevel::Error, "route53", "cannot save the Route 53 API's objects: " + error,
-            {{"dir", *state_dir_}});
-    return error;
+    if (error.empty()) return {};
+    log(LogLevel::Error, "route53", "cannot save the Route 53 API's objects: " + error,
+        {{"dir", *state_dir_}});
+    return {CommitResult::Status::NotDurable, error};
 }
 
 }  // namespace r53::server

@@ -12,7 +12,7 @@ namespace r53::server {
 class FileStore final : public Store {
   public:
     explicit FileStore(std::optional<std::string> state_dir);
-    std::string commit(route53::StatePtr next) override;
+    CommitResult commit(const route53::StatePtr& base, route53::StatePtr next) override;
 
   private:
     std::optional<std::string> state_dir_;

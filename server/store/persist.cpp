@@ -35,24 +35,9 @@ std::string str(const json::object& o, const char* key) {
 
 json::value state_json(const State& s) {
     json::array zones;
-    for (const auto& [id, e] : s.zones) {
-        json::array records;
-        for (const auto& r : e.zone.record_sets) records.push_back(record_set_json(r));
-        zones.push_back(json::object{{"Id", id},
-                                     {"Name", e.zone.name},
-                                     {"CallerReference", e.caller_reference},
-                                     {"Comment", e.comment},
-                                     {"FromFile", e.from_file},
-                                     {"ResourceRecordSets", std::move(records)}});
-    }
+    for (const auto& [id, e] : s.zones) zones.push_back(zone_entry_json(id, e));
     json::array checks;
-    for (const auto& [id, e] : s.checks)
-        checks.push_back(
-            json::object{{"Id", id},
-                         {"CallerReference", e.check.caller_reference.value_or("")},
-                         {"HealthCheckVersion", e.version},
-                         {"FromFile", e.from_file},
-                         {"HealthCheckConfig", health_check_config_json(e.check.config)}});
+    for (const auto& [id, e] : s.checks) checks.push_back(check_entry_json(id, e));
     json::object tags;
     for (const auto& [resource, set] : s.tags) tags[resource] = string_map(set);
     json::array changes;
@@ -77,6 +62,68 @@ std::string first_error(const config::Diagnostics& ds) {
 }
 
 }  // namespace
+
+json::object zone_entry_json(const std::string& id, const ZoneEntry& e) {
+    json::array records;
+    for (const auto& r : e.zone.record_sets) records.push_back(record_set_json(r));
+    return json::object{{"Id", id},
+                        {"Name", e.zone.name},
+                        {"CallerReference", e.caller_reference},
+                        {"Comment", e.comment},
+                        {"FromFile", e.from_file},
+                        {"ResourceRecordSets", std::move(records)}};
+}
+
+std::optional<ZoneEntry> zone_entry_from_json(const json::object& o, const std::string& where,
+                                              std::string& error) {
+    ZoneEntry e;
+    e.zone.id = str(o, "Id");
+    e.zone.name = str(o, "Name");
+    e.zone.where.file = where;
+    e.caller_reference = str(o, "CallerReference");
+    e.comment = str(o, "Comment");
+    if (auto* f = o.if_contains("FromFile"); f && f->is_bool()) e.from_file = f->as_bool();
+    if (auto* rs = o.if_contains("ResourceRecordSets"); rs && rs->is_array()) {
+        for (const auto& r : rs->as_array()) {
+            config::Diagnostics ds;
+            auto record = record_set_from_json(r, ds);
+            if (!record) {
+                error = "hosted zone " + e.zone.id + ": " + first_error(ds);
+                return std::nullopt;
+            }
+            e.zone.record_sets.push_back(std::move(*record));
+        }
+    }
+    return e;
+}
+
+json::object check_entry_json(const std::string& id, const CheckEntry& e) {
+    return json::object{{"Id", id},
+                        {"CallerReference", e.check.caller_reference.value_or("")},
+                        {"HealthCheckVersion", e.version},
+                        {"FromFile", e.from_file},
+                        {"HealthCheckConfig", health_check_config_json(e.check.config)}};
+}
+
+std::optional<CheckEntry> check_entry_from_json(const json::object& o, const std::string& where,
+                                                std::string& error) {
+    CheckEntry e;
+    e.check.id = str(o, "Id");
+    e.check.where.file = where;
+    if (auto ref = str(o, "CallerReference"); !ref.empty()) e.check.caller_reference = ref;
+    if (auto* v = o.if_contains("HealthCheckVersion"); v && v->is_int64())
+        e.version = v->as_int64();
+    if (auto* f = o.if_contains("FromFile"); f && f->is_bool()) e.from_file = f->as_bool();
+    config::Diagnostics ds;
+    const auto* cfg = o.if_contains("HealthCheckConfig");
+    auto parsed = cfg ? health_check_config_from_json(*cfg, ds) : std::nullopt;
+    if (!parsed) {
+        error = "health check " + e.check.id + ": " + first_error(ds);
+        return std::nullopt;
+    }
+    e.check.config = std::move(*parsed);
+    return e;
+}
 
 std::string save_state(const State& state, const std::string& path) {
     std::error_code ec;
@@ -113,46 +160,15 @@ StatePtr load_state(const std::string& path, std::string& error) {
     };
     for (const auto& z : array("HostedZones")) {
         if (!z.is_object()) continue;
-        const auto& o = z.as_object();
-        ZoneEntry e;
-        e.zone.id = str(o, "Id");
-        e.zone.name = str(o, "Name");
-        e.zone.where.file = path;
-        e.caller_reference = str(o, "CallerReference");
-        e.comment = str(o, "Comment");
-        if (auto* f = o.if_contains("FromFile"); f && f->is_bool()) e.from_file = f->as_bool();
-        if (auto* rs = o.if_contains("ResourceRecordSets"); rs && rs->is_array()) {
-            for (const auto& r : rs->as_array()) {
-                config::Diagnostics ds;
-                auto record = record_set_from_json(r, ds);
-                if (!record) {
-                    error = "hosted zone " + e.zone.id + ": " + first_error(ds);
-                    return nullptr;
-                }
-                e.zone.record_sets.push_back(std::move(*record));
-            }
-        }
-        state->zones[e.zone.id] = std::move(e);
+        auto e = zone_entry_from_json(z.as_object(), path, error);
+        if (!e) return nullptr;
+        state->zones[e->zone.id] = std::move(*e);
     }
     for (const auto& c : array("HealthChecks")) {
         if (!c.is_object()) continue;
-        const auto& o = c.as_object();
-        CheckEntry e;
-        e.check.id = str(o, "Id");
-        e.check.where.file = path;
-        if (auto ref = str(o, "CallerReference"); !ref.empty()) e.check.caller_reference = ref;
-        if (auto* v = o.if_contains("HealthCheckVersion"); v && v->is_int64())
-            e.version = v->as_int64();
-        if (auto* f = o.if_contains("FromFile"); f && f->is_bool()) e.from_file = f->as_bool();
-        config::Diagnostics ds;
-        const auto* cfg = o.if_contains("HealthCheckConfig");
-        auto parsed = cfg ? health_check_config_from_json(*cfg, ds) : std::nullopt;
-        if (!parsed) {
-            error = "health check " + e.check.id + ": " + first_error(ds);
-            return nullptr;
-        }
-        e.check.config = std::move(*parsed);
-        state->checks[e.check.id] = std::move(e);
+        auto e = check_entry_from_json(c.as_object(), path, error);
+        if (!e) return nullptr;
+        state->checks[e->check.id] = std::move(*e);
     }
     for (const auto& id : array("DeletedHostedZones"))
         if (id.is_string()) state->deleted_zones.insert(std::string(id.as_string()));

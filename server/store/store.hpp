@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,7 @@ struct ChangeEntry {
     std::string id;           // bare, "C..."
     double submitted_at = 0;  // unix seconds
     std::string comment;
+    int64_t revision = 0;  // the store revision that made it (etcd); 0 when it has none
 };
 
 // Everything the API created or changed. Copied on write: readers keep a consistent snapshot.
@@ -50,6 +52,9 @@ struct State {
     std::map<std::string, std::string> check_references;  // CallerReference -> id (ever used)
     std::map<std::string, std::map<std::string, std::string>> tags;  // "hostedzone/ID" -> tags
     std::map<std::string, ChangeEntry> changes;
+    // The store revision this state is complete through (etcd); a change batch is checked against
+    // it. 0 in the file store.
+    int64_t revision = 0;
 };
 using StatePtr = std::shared_ptr<const State>;
 
@@ -72,20 +77,51 @@ namespace route53 {
 config::ConfigPtr merge(const State& state, const config::ConfigPtr& file_config);
 }  // namespace route53
 
+struct CommitResult {
+    enum class Status {
+        Committed,    // durable and current
+        NotDurable,   // current, but could not be kept (FileStore: the file was not written)
+        Conflict,     // someone else changed what the batch was validated on: nothing written
+        Unavailable,  // the store cannot be reached: nothing written
+        Failed,       // the store refused the write (too large, ...): nothing written
+    };
+    Status status = Status::Committed;
+    std::string message;  // why, when not Committed
+};
+
+class ReplicaChannel;
+
 // Where the API's objects live. Holds the current state for readers; an implementation decides
-// how a commit is made durable (FileStore: a JSON file under --state-dir, or memory only).
+// how a commit is made durable (FileStore: a JSON file under --state-dir, or memory only;
+// EtcdStore: etcd, shared by every replica that names the same prefix).
 class Store {
   public:
     virtual ~Store();
+
+    // Before the first merge: reads what is kept elsewhere. An error text when it cannot.
+    virtual std::string open() { return {}; }
+    // Once the first config is served: `changed` is called whenever someone else changed the
+    // state (the caller republishes).
+    virtual void follow(std::function<void()> changed) { (void)changed; }
+    virtual void close() {}
 
     route53::View view() const;
     // The config file's Config plus everything created through the API; remembers the file
     // config for view().
     config::ConfigPtr merge(const config::ConfigPtr& file_config) const;
 
-    // Replaces the state and makes it durable. Returns an error text when it could not be kept
-    // (the state is replaced all the same).
-    virtual std::string commit(route53::StatePtr next) = 0;
+    // Makes `next` the state, all or nothing, if the state is still `base` (the one the change
+    // was validated on); the state readers see is current when this returns Committed.
+    virtual CommitResult commit(const route53::StatePtr& base, route53::StatePtr next) = 0;
+
+    // Whether every replica serving this state has applied `change` (GetChange's INSYNC, §8 pt
+    // 25). A store without replicas has applied whatever it committed.
+    virtual bool applied_everywhere(const route53::ChangeEntry& change) const {
+        (void)change;
+        return true;
+    }
+    // Replicas that share this store agree on health through it; null when there are none.
+    virtual ReplicaChannel* replicas() { return nullptr; }
 
     // Serializes the API's writers: held across commit + republish (+ rollback).
     std::mutex& write_mutex() { return write_mutex_; }

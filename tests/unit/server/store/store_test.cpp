@@ -92,7 +92,7 @@ TEST(Route53Store, MergeOverlaysHidesAndAdds) {
     check.check.config.failure_threshold = 7;
     check.from_file = true;
     next->checks["hc-file"] = check;
-    store.commit(next);
+    store.commit(store.view().state, next);
 
     auto merged = store.merge(file);
     ASSERT_EQ(merged->zones.size(), 1u);
