@@ -1,0 +1,176 @@
+#include "server/dns/query_log.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace r53::server {
+
+uint64_t QueryRing::read_from(uint64_t from, std::vector<QueryLogEntry>& out,
+                              uint64_t& lost) const {
+    const uint64_t end = head();
+    const uint64_t oldest = end > capacity() ? end - capacity() : 0;
+    if (from < oldest) {
+        lost += oldest - from;
+        from = oldest;
+    }
+    QueryLogEntry entry;
+    for (uint64_t s = from; s < end; ++s) {
+        if (read(s, entry))
+            out.push_back(entry);
+        else
+            ++lost;  // overwritten while we read: the worker lapped us
+    }
+    return end;
+}
+
+namespace {
+
+size_t round_up_pow2(size_t n) {
+    size_t p = 2;
+    while (p < n) p <<= 1;
+    return p;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+QueryRing::QueryRing(size_t capacity)
+    : mask_(round_up_pow2(capacity) - 1), slots_(std::make_unique<Slot[]>(mask_ + 1)) {}
+
+std::string normalize_query_name(const std::string& name) {
+    std::string n = lower(name);
+    if (n.size() > 1 && n.back() == '.') n.pop_back();
+    return n;
+}
+
+QueryLog::QueryLog(QueryLogOptions options) : options_(std::move(options)) {}
+
+QueryLog::~QueryLog() {
+    stop();
+}
+
+QueryRing* QueryLog::add_ring() {
+    if (!enabled()) return nullptr;
+    std::lock_guard lock(rings_mutex_);
+    rings_.push_back(std::make_unique<QueryRing>(options_.ring_entries));
+    return rings_.back().get();
+}
+
+std::vector<QueryRing*> QueryLog::rings() const {
+    std::lock_guard lock(rings_mutex_);
+    std::vector<QueryRing*> out;
+    for (const auto& r : rings_) out.push_back(r.get());
+    return out;
+}
+
+bool QueryLog::open_file(std::string& error) {
+    file_ = std::fopen(options_.file->c_str(), "a");
+    if (!file_) {
+        error = "cannot open the query log " + *options_.file;
+        return false;
+    }
+    return true;
+}
+
+bool QueryLog::start(std::string& error) {
+    if (!enabled() || !options_.file || writer_.joinable()) return true;
+    if (!open_file(error)) return false;
+    writer_ = std::thread([this] { run_writer(); });
+    return true;
+}
+
+void QueryLog::stop() {
+    if (!writer_.joinable()) return;
+    {
+        std::lock_guard lock(wake_mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    writer_.join();
+}
+
+void QueryLog::reopen() noexcept {
+    reopen_.store(true);
+    wake_.notify_all();
+}
+
+void QueryLog::run_writer() {
+    std::unique_lock lock(wake_mutex_);
+    for (;;) {
+        wake_.wait_for(lock, options_.drain_interval,
+                       [this] { return stopping_ || reopen_.load(); });
+        const bool stop = stopping_;
+        lock.unlock();
+        if (reopen_.exchange(false)) {
+            drain();  // what arrived before the signal belongs to the old file
+            if (file_) std::fclose(file_);
+            std::string ignored;  // no file until the next reopen: entries are counted lost
+            open_file(ignored);
+            reopens_.fetch_add(1);
+        }
+        drain();
+        lock.lock();
+        if (stop) break;
+    }
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+}
+
+void QueryLog::drain() {
+    const auto all = rings();
+    cursors_.resize(all.size(), 0);
+    batch_.clear();
+    uint64_t lost = 0;
+    for (size_t i = 0; i < all.size(); ++i)
+        cursors_[i] = all[i]->read_from(cursors_[i], batch_, lost);
+    if (lost) lost_.fetch_add(lost);
+    if (batch_.empty()) return;
+    // Workers' entries interleave in time; within one drain they are written in time order.
+    std::stable_sort(
+        batch_.begin(), batch_.end(),
+        [](const QueryLogEntry& a, const QueryLogEntry& b) { return a.time_ns < b.time_ns; });
+    if (!file_) {
+        lost_.fetch_add(batch_.size());
+        return;
+    }
+    std::string text;
+    for (const auto& entry : batch_) {
+        const QueryRecord record = to_record(entry);
+        text += options_.format == QueryLogFormat::Json ? format_json(record) : format_text(record);
+        text += '\n';
+    }
+    std::fwrite(text.data(), 1, text.size(), file_);
+    std::fflush(file_);
+    written_.fetch_add(batch_.size());
+}
+
+std::vector<QueryRecord> QueryLog::recent(const QueryFilter& filter) const {
+    std::vector<QueryLogEntry> entries;
+    uint64_t lost = 0;
+    for (const QueryRing* ring : rings()) {
+        const uint64_t head = ring->head();
+        ring->read_from(head > ring->capacity() ? head - ring->capacity() : 0, entries, lost);
+    }
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const QueryLogEntry& a, const QueryLogEntry& b) { return a.time_ns < b.time_ns; });
+    const std::string name = normalize_query_name(filter.name);
+    const std::string type = lower(filter.type);
+    std::vector<QueryRecord> out;
+    for (const auto& entry : entries) {
+        if (entry.time_ns < filter.since_ns) continue;
+        QueryRecord record = to_record(entry);
+        if (!name.empty() && normalize_query_name(record.query_name) != name) continue;
+        if (!type.empty() && lower(record.query_type) != type) continue;
+        out.push_back(std::move(record));
+    }
+    if (out.size() > filter.limit)
+        out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(filter.limit));
+    return out;
+}
+
+}  // namespace r53::server
