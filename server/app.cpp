@@ -13,6 +13,7 @@
 #include "server/address.hpp"
 #include "server/admin/routes.hpp"
 #include "server/dns/dns_server.hpp"
+#include "server/dns/query_log.hpp"
 #include "server/dns/state_holder.hpp"
 #include "server/http/http_server.hpp"
 #include "server/log.hpp"
@@ -129,6 +130,11 @@ bool App::advance_clock(double seconds) {
     return engine_->advance_clock(std::chrono::duration<double>(seconds));
 }
 
+std::optional<std::vector<QueryRecord>> App::recent_queries(const QueryFilter& filter) const {
+    if (!query_log_ || !query_log_->enabled()) return std::nullopt;
+    return query_log_->recent(filter);
+}
+
 config::ConfigPtr App::config() const {
     std::lock_guard lock(publish_mutex_);
     return config_;
@@ -222,11 +228,23 @@ std::optional<int> App::start() {
     log_diagnostics(build_diagnostics);
     engine_->start();
 
+    QueryLogOptions qopts;
+    qopts.ring_entries = options_.query_log_buffer;
+    qopts.file = options_.query_log;
+    qopts.format = options_.query_log_json ? QueryLogFormat::Json : QueryLogFormat::Text;
+    query_log_ = std::make_unique<QueryLog>(qopts);
+    if (std::string error; !query_log_->start(error)) {
+        log(LogLevel::Error, "query_log", error);
+        stop();
+        return kExitRuntime;
+    }
+
     try {
         DnsServerOptions dopts;
         dopts.address = dns_addr->host;
         dopts.port = dns_addr->port;
         dopts.workers = static_cast<unsigned>(std::max(0, local.workers));
+        dopts.query_log = query_log_.get();
         dns_ = std::make_unique<DnsServer>(dopts, *holder_);
         dns_->start();
         // One HTTP server: the Route 53 REST API under its version prefix, the admin API beside.
@@ -302,6 +320,7 @@ void App::stop() {
     ready_ = false;
     if (admin_) admin_->stop();
     if (dns_) dns_->stop();
+    if (query_log_) query_log_->stop();  // after the workers: their last queries are written
     if (engine_) engine_->stop();
 }
 
@@ -313,6 +332,7 @@ int App::run_until_signalled() {
             if (ec) return;
             if (signo == SIGHUP) {
                 log(LogLevel::Info, "signal", "SIGHUP: reloading");
+                if (query_log_) query_log_->reopen();
                 reload();
                 wait_signal();
                 return;

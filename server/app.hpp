@@ -22,6 +22,7 @@ namespace r53::server {
 
 class StateHolder;
 class DnsServer;
+class QueryLog;
 class HttpServer;
 class Store;
 
@@ -60,6 +61,8 @@ class App final : public Control {
     bool inject_result(const std::string& id, const std::string& region, int checker,
                        std::optional<health::InjectedResult> result) override;
     bool advance_clock(double seconds) override;
+    std::optional<std::vector<QueryRecord>> recent_queries(
+        const QueryFilter& filter) const override;
     Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.
     bool republish(config::Diagnostics& diagnostics) override;
@@ -75,6 +78,7 @@ class App final : public Control {
     CliOptions options_;
     std::unique_ptr<StateHolder> holder_;
     std::unique_ptr<health::Engine> engine_;
+    std::unique_ptr<QueryLog> query_log_;  // outlives dns_: the workers write into its rings
     std::unique_ptr<DnsServer> dns_;
     std::unique_ptr<HttpServer> admin_;
     std::unique_ptr<Store> store_;

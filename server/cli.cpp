@@ -56,6 +56,13 @@ Options:
   --seed N                fixed seed for routing choices and checker schedules
   --state-dir DIR         persist what the Route 53 API creates across restarts
   --watch                 reload when the config file changes
+  --query-log PATH        append every query to PATH in Route 53's query-log format;
+                          SIGHUP reopens it (log rotation)
+  --query-log-format text|json
+                          space-separated fields as Route 53 writes them (default), or one
+                          JSON object per line
+  --query-log-buffer N    queries kept in memory per DNS worker for GET /v1/queries
+                          (default 1024; 0 turns query logging off)
   -h, --help              this text
   --version               print the version
 
@@ -156,6 +163,24 @@ CliParse parse_cli(const std::vector<std::string>& args) {
             if (!(err = need())) o.state_dir = v;
         } else if (a == "--watch") {
             o.watch = true;
+        } else if (a == "--query-log") {
+            if (!(err = need())) o.query_log = v;
+        } else if (a == "--query-log-format") {
+            if (!(err = need())) {
+                if (v == "json" || v == "text")
+                    o.query_log_json = v == "json";
+                else
+                    err = "--query-log-format must be text or json";
+            }
+        } else if (a == "--query-log-buffer") {
+            if (!(err = need())) {
+                char* end = nullptr;
+                long n = std::strtol(v.c_str(), &end, 10);
+                if (end == v.c_str() || *end != '\0' || n < 0 || n > 1'048'576)
+                    err = "--query-log-buffer must be 0-1048576";
+                else
+                    o.query_log_buffer = static_cast<size_t>(n);
+            }
         } else if (a == "--change-batch") {
             if (!(err = need())) o.change_batch = v;
         } else if (a == "--health-check-config") {
@@ -165,6 +190,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         }
         if (err) return {std::nullopt, *err};
     }
+    if (o.query_log && o.query_log_buffer == 0)
+        return {std::nullopt, "--query-log needs a --query-log-buffer above 0"};
     if (o.command == Command::Serve && o.config_path.empty())
         return {std::nullopt, "serve needs -c FILE (or R53SIM_CONFIG)"};
     if (o.command == Command::Check && o.config_path.empty() && !o.change_batch &&

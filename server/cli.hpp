@@ -36,6 +36,11 @@ struct CliOptions {
     std::optional<uint64_t> seed;
     std::optional<std::string> state_dir;
     bool watch = false;
+    // Query log: Route 53's format to a file (reopened on SIGHUP), and per-worker rings in memory
+    // for GET /v1/queries; a buffer of 0 turns both off.
+    std::optional<std::string> query_log;
+    bool query_log_json = false;
+    size_t query_log_buffer = 1024;
     // check
     std::optional<std::string> change_batch;
     std::optional<std::string> health_check_config;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "server/admin/metrics.hpp"
+#include "server/admin/queries_route.hpp"
 #include "server/control/control.hpp"
 #include "server/log.hpp"
 
@@ -294,6 +295,7 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
         co_return co_await handle_wait(control, r);
     }
+    if (p == "/v1/queries") co_return handle_queries(control, r);
     if (p == "/v1/reload") {
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_reload(control);

@@ -14,6 +14,7 @@
 #include "healthcheck/engine.hpp"
 #include "resolver/explain.hpp"
 #include "server/dns/query_counters.hpp"
+#include "server/dns/query_log_record.hpp"
 
 namespace r53::server {
 
@@ -56,6 +57,11 @@ class Control {
                                std::optional<health::InjectedResult> result) = 0;
     // False when the clock is not manual.
     virtual bool advance_clock(double seconds) = 0;
+
+    // The query log's in-memory rings (GET /v1/queries); nullopt when query logging is off.
+    virtual std::optional<std::vector<QueryRecord>> recent_queries(const QueryFilter&) const {
+        return std::nullopt;
+    }
 
     // The Route 53 API's objects. After committing a change to the store, republish() serves it.
     virtual Store& store() = 0;
