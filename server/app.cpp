@@ -167,35 +167,51 @@ config::ConfigPtr App::with_cli_overrides(const config::ConfigPtr& loaded) const
     return c;
 }
 
-void App::publish_locked(health::HealthTablePtr table) {
+void App::publish_locked(health::HealthTablePtr table, const char* cause) {
     auto state = std::make_shared<resolver::ServingState>();
     state->generation = ++state_generation_;
     state->config_generation = config_generation_;
     state->config = config_;
     state->zones = zones_;
     state->health = std::move(table);
+    const uint64_t generation = state->generation;
     holder_->publish(std::move(state));
+    events_.publish("publish", boost::json::serialize(
+                                   boost::json::object{{"generation", generation},
+                                                       {"config_generation", config_generation_},
+                                                       {"cause", cause}}));
+}
+
+// After a publish, outside the publish lock: explain() reads the snapshot, not App's state.
+void App::watch_answers() {
+    if (auto state = holder_->current()) answers_.update(*state, events_);
 }
 
 void App::on_health(health::HealthTablePtr table) {
-    std::lock_guard lock(publish_mutex_);
-    // A table computed for a config that has since been replaced would index the wrong slots.
-    if (!table || table->config_generation != config_generation_) return;
-    publish_locked(std::move(table));
+    {
+        std::lock_guard lock(publish_mutex_);
+        // A table computed for a config that has since been replaced would index the wrong slots.
+        if (!table || table->config_generation != config_generation_) return;
+        publish_locked(std::move(table), "health");
+    }
+    watch_answers();
 }
 
 bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
     auto config = store_->merge(file_config);
     auto zones = resolver::ZoneSet::build(*config, diagnostics);
     if (!zones || config::has_errors(diagnostics)) return false;
-    std::lock_guard lock(publish_mutex_);
-    uint64_t generation = config_generation_ + 1;
-    auto table = engine_->apply(config, generation);
-    config_ = config;
-    file_config_ = file_config;
-    zones_ = std::move(zones);
-    config_generation_ = generation;
-    publish_locked(std::move(table));
+    {
+        std::lock_guard lock(publish_mutex_);
+        uint64_t generation = config_generation_ + 1;
+        auto table = engine_->apply(config, generation);
+        config_ = config;
+        file_config_ = file_config;
+        zones_ = std::move(zones);
+        config_generation_ = generation;
+        publish_locked(std::move(table), "config");
+    }
+    watch_answers();
     return true;
 }
 
@@ -219,7 +235,11 @@ std::optional<int> App::start() {
 
     engine_ = std::make_unique<health::Engine>(
         health::EngineOptions{}, [this](health::HealthTablePtr t) { on_health(std::move(t)); },
-        [](const std::string& line) { log(LogLevel::Info, "health_transition", line); });
+        [this](const std::string& line) {
+            log(LogLevel::Info, "health_transition", line);
+            if (auto data = health_event_data(line); !data.empty())
+                events_.publish("health", std::move(data));
+        });
     config::Diagnostics build_diagnostics;
     if (!install(loaded.config, build_diagnostics)) {
         log_diagnostics(build_diagnostics);

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "server/admin/events.hpp"
 #include "server/admin/metrics.hpp"
 #include "server/admin/queries_route.hpp"
 #include "server/control/control.hpp"
@@ -296,6 +297,8 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         co_return co_await handle_wait(control, r);
     }
     if (p == "/v1/queries") co_return handle_queries(control, r);
+    if (p == "/v1/events") co_return co_await handle_events(control, r);
+    if (p == "/v1/events/history") co_return handle_event_history(control, r);
     if (p == "/v1/reload") {
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_reload(control);

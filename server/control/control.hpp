@@ -13,6 +13,7 @@
 #include "config/model.hpp"
 #include "healthcheck/engine.hpp"
 #include "resolver/explain.hpp"
+#include "server/control/event_feed.hpp"
 #include "server/dns/query_counters.hpp"
 #include "server/dns/query_log_record.hpp"
 
@@ -62,6 +63,9 @@ class Control {
     virtual std::optional<std::vector<QueryRecord>> recent_queries(const QueryFilter&) const {
         return std::nullopt;
     }
+
+    // Health transitions, publishes and answer changes (GET /v1/events); null when there is none.
+    virtual EventFeed* events() { return nullptr; }
 
     // The Route 53 API's objects. After committing a change to the store, republish() serves it.
     virtual Store& store() = 0;

@@ -1,0 +1,95 @@
+"""GET /v1/events: server-sent events pushed on health transitions, publishes and answer changes,
+without holding up other admin requests, with a bounded number of subscribers."""
+import time
+
+from harness import R53Sim, poll
+from sse import SSEClient
+
+CONFIG = """
+hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - {Name: app.example.com, Type: A, SetIdentifier: primary, Failover: PRIMARY,
+         HealthCheckId: hc-primary, TTL: 60, ResourceRecords: [{Value: 192.0.2.10}]}
+      - {Name: app.example.com, Type: A, SetIdentifier: secondary, Failover: SECONDARY,
+         TTL: 60, ResourceRecords: [{Value: 192.0.2.20}]}
+health_checks:
+  hc-primary:
+    HealthCheckConfig: {Type: HTTP, IPAddress: 127.0.0.1, Port: 9, ResourcePath: /,
+                        RequestInterval: 10, FailureThreshold: 3}
+"""
+MAX_SUBSCRIBERS = 32
+
+
+def test_a_forced_flip_is_pushed_as_health_publish_and_answer_events():
+    with R53Sim(CONFIG, args=["--manual-clock"]) as sim:
+        stream = SSEClient(sim.admin_port)
+        assert stream.status == 200
+        assert stream.headers["content-type"] == "text/event-stream"
+        # The stream is open and idle: other requests are answered meanwhile.
+        started = time.monotonic()
+        assert sim.admin("GET", "/healthz")[0] == 200
+        assert sim.admin("GET", "/v1/health-checks")[0] == 200
+        assert time.monotonic() - started < 5
+
+        assert sim.admin("PUT", "/v1/health-checks/hc-primary/override",
+                         {"status": "unhealthy"})[0] == 200
+        events = stream.events_until(lambda e: e["event"] == "answer")
+        kinds = [e["event"] for e in events]
+        assert kinds == ["health", "publish", "answer"], events
+        health, publish, answer = (e["data"] for e in events)
+        assert health == {"check": "hc-primary", "from": "healthy", "to": "unhealthy",
+                          "healthy": False, "reason": "override"}
+        assert publish["cause"] == "health"
+        assert answer["name"] == "app.example.com." and answer["type"] == "A"
+        assert answer["from"] == ["192.0.2.10"] and answer["to"] == ["192.0.2.20"]
+        assert sim.answer("app.example.com") == ["192.0.2.20"]
+        ids = [int(e["id"]) for e in events]
+        assert ids == sorted(ids) and len(set(ids)) == 3
+
+        # Back to the probes: the flip back is pushed too.
+        assert sim.admin("DELETE", "/v1/health-checks/hc-primary/override")[0] == 200
+        back = stream.events_until(lambda e: e["event"] == "answer")
+        assert back[-1]["data"]["to"] == ["192.0.2.10"]
+        stream.close()
+
+        # Resuming from an id replays what followed it; the history has it all as JSON.
+        replay = SSEClient(sim.admin_port, headers={"Last-Event-ID": str(ids[0])})
+        again = replay.events_until(lambda e: int(e["id"]) == ids[2])
+        assert [int(e["id"]) for e in again] == ids[1:]
+        replay.close()
+        status, history = sim.admin("GET", "/v1/events/history")
+        assert status == 200
+        assert [e["type"] for e in history["events"]][:4] == ["publish", "health", "publish",
+                                                               "answer"]
+        assert history["last_id"] == history["events"][-1]["id"]
+        assert sim.admin("GET", "/v1/events?since=abc")[0] == 400
+
+
+def test_subscribers_are_bounded_and_a_closed_stream_frees_its_place():
+    with R53Sim(CONFIG, args=["--manual-clock"]) as sim:
+        streams = [SSEClient(sim.admin_port) for _ in range(MAX_SUBSCRIBERS)]
+        assert all(s.status == 200 for s in streams)
+        extra = SSEClient(sim.admin_port)
+        assert extra.status == 503
+        assert extra.headers.get("retry-after") == "5"
+        extra.close()
+        assert sim.admin("GET", "/healthz")[0] == 200
+        streams.pop().close()
+
+        def admitted():
+            s = SSEClient(sim.admin_port)
+            if s.status == 200:
+                return s
+            s.close()
+            return None
+        late = poll(admitted, 10, interval=0.05, what="a free subscriber place")
+        # Every open stream still gets events.
+        sim.admin("PUT", "/v1/health-checks/hc-primary/override", {"status": "unhealthy"})
+        for s in streams[:3] + [late]:
+            assert s.events_until(lambda e: e["event"] == "health")[-1]["data"]["check"] == \
+                "hc-primary"
+        for s in streams:
+            s.close()
+        # `late` stays open: the server still stops cleanly, at once.
+    assert sim.proc.returncode == 0
