@@ -62,8 +62,13 @@ asio::awaitable<void> push_events(EventFeed& feed, std::shared_ptr<EventFeed::Su
 }  // namespace
 
 std::string sse_frame(const Event& e) {
-    // Event data are one-line JSON objects, so one data: line each.
-    return "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";
+    // The event's object with its time added; serialized JSON is one line, so one data: line.
+    boost::system::error_code ec;
+    json::value data = json::parse(e.data, ec);
+    if (ec || !data.is_object()) data = json::object{};
+    data.as_object()["time"] = e.time;
+    return "id: " + std::to_string(e.id) + "\nevent: " + e.type +
+           "\ndata: " + json::serialize(data) + "\n\n";
 }
 
 asio::awaitable<HttpResponse> handle_events(Control& control, const RouteRequest& r) {

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "server/admin/answers_route.hpp"
+#include "server/admin/dashboard.hpp"
 #include "server/admin/events.hpp"
 #include "server/admin/metrics.hpp"
 #include "server/admin/queries_route.hpp"
@@ -26,6 +28,7 @@ json::object observation_json(const health::Observation& o) {
             {"checker_ip", o.checker_ip},
             {"status", o.status},
             {"checked_at", t},
+            {"latency", o.latency_seconds ? json::value(*o.latency_seconds) : json::value(nullptr)},
             {"healthy", o.healthy},
             {"last_probe_ok", o.last_probe_ok},
             {"consecutive_successes", o.consecutive_successes},
@@ -153,6 +156,13 @@ HttpResponse handle_inject(Control& control, const RouteRequest& r, const std::s
                               "\"result\" must be healthy, unhealthy or timeout");
     } else {
         region = r.query.count("region") ? r.query.at("region") : "";
+        // ?checker=N clears one checker of the region; without it, every checker of the region.
+        if (auto it = r.query.find("checker"); it != r.query.end()) {
+            auto [end, ec] =
+                std::from_chars(it->second.data(), it->second.data() + it->second.size(), checker);
+            if (ec != std::errc() || end != it->second.data() + it->second.size() || checker < 0)
+                return json_error(status::bad_request, "BadChecker", "checker is a number");
+        }
     }
     if (!control.inject_result(id, region, checker, result))
         return json_error(status::not_found, "NoSuchHealthCheck",
@@ -297,6 +307,7 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         co_return co_await handle_wait(control, r);
     }
     if (p == "/v1/queries") co_return handle_queries(control, r);
+    if (p == "/v1/answers") co_return handle_answers(control, r);
     if (p == "/v1/events") co_return co_await handle_events(control, r);
     if (p == "/v1/events/history") co_return handle_event_history(control, r);
     if (p == "/v1/reload") {
@@ -307,6 +318,7 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_advance(control, r);
     }
+    if (auto page = handle_dashboard(r)) co_return std::move(*page);
     co_return json_error(status::not_found, "NoSuchRoute", "no route " + p);
 }
 

@@ -38,6 +38,7 @@ def test_a_forced_flip_is_pushed_as_health_publish_and_answer_events():
         kinds = [e["event"] for e in events]
         assert kinds == ["health", "publish", "answer"], events
         health, publish, answer = (e["data"] for e in events)
+        assert all(abs(e["data"].pop("time") - time.time()) < 60 for e in events)
         assert health == {"check": "hc-primary", "from": "healthy", "to": "unhealthy",
                           "healthy": False, "reason": "override"}
         assert publish["cause"] == "health"
