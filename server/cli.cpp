@@ -37,6 +37,10 @@ Usage:
                                            shorthand Type=HTTPS,Port=443,...)
   r53sim ready [--admin ADDR:PORT | --ready-file PATH]
                                            exit 0 if the server reports ready (GET /readyz)
+  r53sim status [--admin URL | --ready-file PATH] [--watch [--interval SECONDS]]
+                                           zones with the answer now, checks (state, % healthy,
+                                           last change) and recent transitions of a running
+                                           server; --watch redraws (colours on a terminal only)
   r53sim --version | --help
 
 Options:
@@ -55,7 +59,8 @@ Options:
   --workers N             DNS worker threads (default: one per core)
   --seed N                fixed seed for routing choices and checker schedules
   --state-dir DIR         persist what the Route 53 API creates across restarts
-  --watch                 reload when the config file changes
+  --watch                 serve: reload when the config file changes; status: redraw
+  --interval SECONDS      status --watch: seconds between redraws (default 2)
   --query-log PATH        append every query to PATH in Route 53's query-log format;
                           SIGHUP reopens it (log rotation)
   --query-log-format text|json
@@ -88,6 +93,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         o.command = Command::Check;
     else if (cmd == "ready")
         o.command = Command::Ready;
+    else if (cmd == "status")
+        o.command = Command::Status;
     else if (cmd == "--version" || cmd == "version")
         o.command = Command::Version;
     else if (cmd == "-h" || cmd == "--help" || cmd == "help")
@@ -163,6 +170,15 @@ CliParse parse_cli(const std::vector<std::string>& args) {
             if (!(err = need())) o.state_dir = v;
         } else if (a == "--watch") {
             o.watch = true;
+        } else if (a == "--interval") {
+            if (!(err = need())) {
+                char* end = nullptr;
+                double s = std::strtod(v.c_str(), &end);
+                if (end == v.c_str() || *end != '\0' || !(s >= 0.05 && s <= 3600))
+                    err = "--interval must be 0.05-3600 seconds";
+                else
+                    o.status_interval = s;
+            }
         } else if (a == "--query-log") {
             if (!(err = need())) o.query_log = v;
         } else if (a == "--query-log-format") {

@@ -19,7 +19,7 @@ enum ExitCode : int {
     kExitRuntime = 4,
 };
 
-enum class Command { Serve, Check, Ready, Version, Help };
+enum class Command { Serve, Check, Ready, Status, Version, Help };
 
 struct CliOptions {
     Command command = Command::Help;
@@ -41,6 +41,8 @@ struct CliOptions {
     std::optional<std::string> query_log;
     bool query_log_json = false;
     size_t query_log_buffer = 1024;
+    // status (--watch redraws every status_interval seconds)
+    double status_interval = 2.0;
     // check
     std::optional<std::string> change_batch;
     std::optional<std::string> health_check_config;

@@ -6,6 +6,7 @@
 #include "server/app.hpp"
 #include "server/cli.hpp"
 #include "server/commands.hpp"
+#include "server/status.hpp"
 
 int main(int argc, char** argv) {
     using namespace r53::server;
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
             return run_check(o);
         case Command::Ready:
             return run_ready(o);
+        case Command::Status:
+            return run_status(o);
         case Command::Serve: {
             App app(o);
             if (auto failed = app.start()) return *failed;
