@@ -130,6 +130,11 @@ bool App::advance_clock(double seconds) {
     return engine_->advance_clock(std::chrono::duration<double>(seconds));
 }
 
+std::optional<QueryLogStats> App::query_log_stats() const {
+    if (!query_log_ || !query_log_->has_file()) return std::nullopt;
+    return query_log_->stats();
+}
+
 std::optional<std::vector<QueryRecord>> App::recent_queries(const QueryFilter& filter) const {
     if (!query_log_ || !query_log_->enabled()) return std::nullopt;
     return query_log_->recent(filter);

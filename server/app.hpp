@@ -65,6 +65,7 @@ class App final : public Control {
     bool advance_clock(double seconds) override;
     std::optional<std::vector<QueryRecord>> recent_queries(
         const QueryFilter& filter) const override;
+    std::optional<QueryLogStats> query_log_stats() const override;
     EventFeed* events() override { return &events_; }
     Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.

@@ -63,6 +63,8 @@ class Control {
     virtual std::optional<std::vector<QueryRecord>> recent_queries(const QueryFilter&) const {
         return std::nullopt;
     }
+    // The query-log file's counts; nullopt when no file is written.
+    virtual std::optional<QueryLogStats> query_log_stats() const { return std::nullopt; }
 
     // Health transitions, publishes and answer changes (GET /v1/events); null when there is none.
     virtual EventFeed* events() { return nullptr; }

@@ -30,12 +30,6 @@ struct QueryLogOptions {
     std::chrono::milliseconds drain_interval{5};
 };
 
-struct QueryLogStats {
-    uint64_t written = 0;  // lines written to the file
-    uint64_t lost = 0;     // entries overwritten before the writer reached them
-    uint64_t reopens = 0;  // times the file was opened again (SIGHUP)
-};
-
 class QueryLog {
   public:
     explicit QueryLog(QueryLogOptions options);

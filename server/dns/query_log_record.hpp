@@ -27,6 +27,13 @@ struct QueryRecord {
     std::string edns_client_subnet;  // "192.0.2.0/24", or "-" when the query carried none
 };
 
+// The file writer's counts, for /metrics.
+struct QueryLogStats {
+    uint64_t written = 0;  // lines written to the file
+    uint64_t lost = 0;     // entries overwritten (or without a file) before the writer reached them
+    uint64_t reopens = 0;  // times the file was opened again (SIGHUP)
+};
+
 // GET /v1/queries?name=&type=&since=&limit=
 struct QueryFilter {
     std::string name;      // case-insensitive, with or without the final dot; empty = any

@@ -93,7 +93,8 @@ def sim():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)  # the TCP check's endpoint: connecting is all it needs
-    s = R53Sim(CONFIG.format(port=listener.getsockname()[1]))
+    log = os.path.join(tempfile.mkdtemp(prefix="r53sim-grafana-"), "queries.log")
+    s = R53Sim(CONFIG.format(port=listener.getsockname()[1]), args=["--query-log", log])
     poll(lambda: s.admin("GET", "/v1/health-checks/hc-tcp")[1].get("has_data"), 10,
          what="first probe")
     for options in ((), ("+tcp",)):

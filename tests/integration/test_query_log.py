@@ -98,6 +98,10 @@ def test_queries_endpoint_and_file_show_the_dig_loop_in_order(tmp_path):
             assert m.group(1) == record["query_timestamp"]
             assert list(m.groups()[1:]) == expected_fields(entry)
 
+        metrics = sim.admin("GET", "/metrics")[1]
+        assert f"r53sim_dns_query_log_lines_total {len(DIG_LOOP)}" in metrics
+        assert "r53sim_dns_query_log_lost_total 0" in metrics
+
         # Log rotation: move the file away, SIGHUP, and the next queries go to a new file.
         os.rename(log_path, log_path + ".1")
         sim.proc.send_signal(signal.SIGHUP)
@@ -126,3 +130,4 @@ def test_buffer_zero_turns_query_logging_off(tmp_path):
         sim.dig("www.example.com", "A")
         status, body = sim.admin("GET", "/v1/queries")
         assert status == 409 and body["error"]["code"] == "QueryLogOff"
+        assert "r53sim_dns_query_log" not in sim.admin("GET", "/metrics")[1]
