@@ -254,7 +254,7 @@ std::optional<int> App::start() {
     engine_->start();
 
     QueryLogOptions qopts;
-    qopts.ring_entries = options_.query_log_buffer;
+    qopts.ring_entries = options_.query_log_buffer.value_or(options_.query_log ? 16384 : 1024);
     qopts.file = options_.query_log;
     qopts.format = options_.query_log_json ? QueryLogFormat::Json : QueryLogFormat::Text;
     query_log_ = std::make_unique<QueryLog>(qopts);

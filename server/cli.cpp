@@ -67,7 +67,7 @@ Options:
                           space-separated fields as Route 53 writes them (default), or one
                           JSON object per line
   --query-log-buffer N    queries kept in memory per DNS worker for GET /v1/queries
-                          (default 1024; 0 turns query logging off)
+                          (default 1024, 16384 with --query-log; 0 turns query logging off)
   -h, --help              this text
   --version               print the version
 
@@ -206,7 +206,7 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         }
         if (err) return {std::nullopt, *err};
     }
-    if (o.query_log && o.query_log_buffer == 0)
+    if (o.query_log && o.query_log_buffer == size_t{0})
         return {std::nullopt, "--query-log needs a --query-log-buffer above 0"};
     if (o.command == Command::Serve && o.config_path.empty())
         return {std::nullopt, "serve needs -c FILE (or R53SIM_CONFIG)"};

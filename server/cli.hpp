@@ -40,7 +40,9 @@ struct CliOptions {
     // for GET /v1/queries; a buffer of 0 turns both off.
     std::optional<std::string> query_log;
     bool query_log_json = false;
-    size_t query_log_buffer = 1024;
+    // Entries per DNS worker; unset: 1024, or 16384 with a file (the writer drains it every few
+    // milliseconds, so bursts need room).
+    std::optional<size_t> query_log_buffer;
     // status (--watch redraws every status_interval seconds)
     double status_interval = 2.0;
     // check

@@ -130,20 +130,23 @@ void QueryLog::drain() {
     if (lost) lost_.fetch_add(lost);
     if (batch_.empty()) return;
     // Workers' entries interleave in time; within one drain they are written in time order.
-    std::stable_sort(
-        batch_.begin(), batch_.end(),
-        [](const QueryLogEntry& a, const QueryLogEntry& b) { return a.time_ns < b.time_ns; });
+    // One ring's entries already are, and more are ordered by index, not by moving entries.
+    order_.resize(batch_.size());
+    for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    if (all.size() > 1)
+        std::stable_sort(order_.begin(), order_.end(), [this](uint32_t a, uint32_t b) {
+            return batch_[a].time_ns < batch_[b].time_ns;
+        });
     if (!file_) {
         lost_.fetch_add(batch_.size());
         return;
     }
-    std::string text;
-    for (const auto& entry : batch_) {
-        const QueryRecord record = to_record(entry);
-        text += options_.format == QueryLogFormat::Json ? format_json(record) : format_text(record);
-        text += '\n';
+    lines_.clear();
+    for (uint32_t i : order_) {
+        line_writer_.append(batch_[i], options_.format, lines_);
+        lines_ += '\n';
     }
-    std::fwrite(text.data(), 1, text.size(), file_);
+    std::fwrite(lines_.data(), 1, lines_.size(), file_);
     std::fflush(file_);
     written_.fetch_add(batch_.size());
 }

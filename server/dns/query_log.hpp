@@ -71,6 +71,9 @@ class QueryLog {
     std::FILE* file_ = nullptr;
     std::vector<uint64_t> cursors_;
     std::vector<QueryLogEntry> batch_;
+    std::vector<uint32_t> order_;  // batch_ in time order
+    QueryLineWriter line_writer_;
+    std::string lines_;
 
     std::thread writer_;
     std::mutex wake_mutex_;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "server/dns/query_log_record.hpp"
@@ -17,6 +18,20 @@
 namespace r53::server {
 
 enum class QueryLogFormat { Text, Json };
+
+// Formats entries straight into a line buffer, reusing the date of the last second: what the
+// file writer runs for every query (the QueryRecord path below allocates a string per field).
+class QueryLineWriter {
+  public:
+    // Appends the line without its newline.
+    void append(const QueryLogEntry& entry, QueryLogFormat format, std::string& out);
+    void append_timestamp(std::string& out, int64_t time_ns);
+
+  private:
+    int64_t cached_second_ = std::numeric_limits<int64_t>::min();
+    std::string second_text_;
+    std::string field_;
+};
 
 QueryRecord to_record(const QueryLogEntry& entry);
 std::string format_text(const QueryRecord& record);  // without the newline

@@ -9,6 +9,7 @@
 // worker sees a torn copy only as a sequence mismatch, which it discards.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -43,6 +44,8 @@ static_assert(sizeof(QueryLogEntry) % 8 == 0, "copied as 64-bit words");
 class QueryRing {
   public:
     static constexpr size_t kWords = sizeof(QueryLogEntry) / 8;
+    static constexpr size_t kNameWord = offsetof(QueryLogEntry, qname) / 8;
+    static_assert(offsetof(QueryLogEntry, qname) % 8 == 0);
 
     // `capacity` is rounded up to a power of two (at least 2).
     explicit QueryRing(size_t capacity);
@@ -53,14 +56,16 @@ class QueryRing {
     // Entries written so far; the next entry gets this sequence number.
     uint64_t head() const noexcept { return head_.load(std::memory_order_acquire); }
 
-    // The one writer thread only.
+    // The one writer thread only. Copies the fixed fields and only the words of the name in use
+    // (a name is usually 20-40 bytes of the 256): what follows it in the slot is stale.
     void push(const QueryLogEntry& entry) noexcept {
         const uint64_t sequence = head_.load(std::memory_order_relaxed);
         Slot& slot = slots_[sequence & mask_];
         slot.stamp.store(2 * sequence + 1, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_release);
         const auto* bytes = reinterpret_cast<const unsigned char*>(&entry);
-        for (size_t i = 0; i < kWords; ++i) {
+        const size_t words = kNameWord + (entry.qname_length + 7u) / 8;
+        for (size_t i = 0; i < words; ++i) {
             uint64_t word;
             std::memcpy(&word, bytes + 8 * i, 8);
             std::atomic_ref<uint64_t>(slot.words[i]).store(word, std::memory_order_relaxed);
@@ -70,17 +75,23 @@ class QueryRing {
     }
 
     // Any thread: the entry with this sequence number, if it is still in the ring and was not
-    // being overwritten while it was copied.
+    // being overwritten while it was copied. qname past qname_length is unspecified.
     bool read(uint64_t sequence, QueryLogEntry& out) const noexcept {
         const Slot& slot = slots_[sequence & mask_];
         const uint64_t before = slot.stamp.load(std::memory_order_acquire);
         if (before != 2 * sequence + 2) return false;
         auto* bytes = reinterpret_cast<unsigned char*>(&out);
-        for (size_t i = 0; i < kWords; ++i) {
-            const uint64_t word = std::atomic_ref<uint64_t>(const_cast<uint64_t&>(slot.words[i]))
-                                      .load(std::memory_order_relaxed);
-            std::memcpy(bytes + 8 * i, &word, 8);
-        }
+        auto copy = [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i) {
+                const uint64_t word =
+                    std::atomic_ref<uint64_t>(const_cast<uint64_t&>(slot.words[i]))
+                        .load(std::memory_order_relaxed);
+                std::memcpy(bytes + 8 * i, &word, 8);
+            }
+        };
+        copy(0, kNameWord);
+        // A torn header gives a wrong length, but then the stamp below has moved too.
+        copy(kNameWord, std::min(kWords, kNameWord + (out.qname_length + 7u) / 8));
         std::atomic_thread_fence(std::memory_order_acquire);
         return slot.stamp.load(std::memory_order_relaxed) == before;
     }

@@ -36,8 +36,9 @@ QueryLogEntry numbered(uint64_t n) {
 
 bool consistent(const QueryLogEntry& e) {
     const auto n = static_cast<uint8_t>(e.time_ns);
-    for (auto b : e.qname)
-        if (b != n) return false;
+    if (e.qname_length != 255) return false;
+    for (size_t i = 0; i < e.qname_length; ++i)
+        if (e.qname[i] != n) return false;
     for (auto c : e.zone_id)
         if (static_cast<uint8_t>(c) != n) return false;
     return e.qtype == static_cast<uint16_t>(e.time_ns);
@@ -158,6 +159,42 @@ TEST(QueryLogFormat, NamesTypesAndCodes) {
     EXPECT_EQ(rcode_text(16), "BADVERS");
     EXPECT_EQ(rcode_text(9), "RCODE9");
     EXPECT_EQ(iso_timestamp(0), "1970-01-01T00:00:00.000Z");
+}
+
+// The file writer's direct formatter writes the same lines as the record path, across seconds.
+TEST(QueryLogFormat, LineWriterMatchesTheRecordPath) {
+    std::vector<QueryLogEntry> entries;
+    QueryLogEntry e = sample();
+    entries.push_back(e);
+    e.time_ns += 999'000'000;  // same second, other milliseconds
+    e.transport = 1;
+    e.rcode = 9;
+    e.qtype = 65280;
+    entries.push_back(e);
+    e.time_ns += 1'000'000;  // the next second
+    e.zone_id_length = 0;
+    e.qname_length = 0;  // FORMERR without a question
+    e.resolver_family = 6;
+    e.ecs_family = 6;
+    e.ecs_source_prefix = 56;
+    e.ecs_address = {0x20, 0x01, 0x0d, 0xb8, 0xab};
+    entries.push_back(e);
+    QueryLogEntry odd = sample();
+    const auto name = testing::wire_name("we\"ird\\.*.example.com");
+    odd.qname_length = static_cast<uint8_t>(name.size());
+    std::copy(name.begin(), name.end(), odd.qname.begin());
+    const std::string zone = "Z\"quoted\x01";
+    odd.zone_id_length = static_cast<uint8_t>(zone.size());
+    std::copy(zone.begin(), zone.end(), odd.zone_id.begin());
+    entries.push_back(odd);
+    QueryLineWriter writer;
+    for (const auto& entry : entries) {
+        std::string text, json;
+        writer.append(entry, QueryLogFormat::Text, text);
+        writer.append(entry, QueryLogFormat::Json, json);
+        EXPECT_EQ(text, format_text(to_record(entry)));
+        EXPECT_EQ(json, format_json(to_record(entry)));
+    }
 }
 
 config::ResourceRecordSet record(const std::string& name, const std::string& type,
