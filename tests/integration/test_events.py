@@ -94,3 +94,54 @@ def test_subscribers_are_bounded_and_a_closed_stream_frees_its_place():
             s.close()
         # `late` stays open: the server still stops cleanly, at once.
     assert sim.proc.returncode == 0
+
+
+CHECKER_CONFIG = """
+hosted_zones:
+  - Name: example.com
+    ResourceRecordSets:
+      - {{Name: app.example.com, Type: A, TTL: 60, HealthCheckId: hc-tcp, SetIdentifier: p,
+         Failover: PRIMARY, ResourceRecords: [{{Value: 192.0.2.10}}]}}
+      - {{Name: app.example.com, Type: A, TTL: 60, SetIdentifier: s, Failover: SECONDARY,
+         ResourceRecords: [{{Value: 192.0.2.20}}]}}
+health_checks:
+  hc-tcp:
+    HealthCheckConfig: {{Type: TCP, IPAddress: 127.0.0.1, Port: {port}, RequestInterval: 10,
+                        FailureThreshold: 1, Regions: [us-east-1, us-west-1, eu-west-1]}}
+"""
+
+
+def test_one_checker_is_forced_and_released_alone():
+    """The dashboard's per-checker buttons: inject results into one checker (region + index),
+    and DELETE ?region=&checker= gives that one checker back to its probes."""
+    import socket
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    try:
+        with R53Sim(CHECKER_CONFIG.format(port=listener.getsockname()[1]),
+                    args=["--manual-clock"]) as sim:
+            path = "/v1/health-checks/hc-tcp"
+            for checker in (0, 1):
+                assert sim.admin("PUT", f"{path}/inject", {"region": "us-east-1",
+                                                           "checker": checker,
+                                                           "result": "unhealthy"})[0] == 200
+            assert sim.admin("POST", "/v1/clock/advance", {"seconds": 10})[0] == 200
+
+            def verdicts():
+                obs = sim.admin("GET", path)[1]["observations"]
+                return {(o["region"], o["checker"]): (o["healthy"], o["latency"]) for o in obs}
+            seen = verdicts()
+            assert seen[("us-east-1", 0)] == (False, None)  # injected: no probe, no latency
+            assert seen[("us-east-1", 1)] == (False, None)
+            assert seen[("us-west-1", 0)][0] is True and seen[("us-west-1", 0)][1] > 0
+
+            assert sim.admin("DELETE", f"{path}/inject?region=us-east-1&checker=1")[0] == 200
+            assert sim.admin("DELETE", f"{path}/inject?region=us-east-1&checker=x")[0] == 400
+            assert sim.admin("POST", "/v1/clock/advance", {"seconds": 10})[0] == 200
+            seen = verdicts()
+            assert seen[("us-east-1", 0)] == (False, None)  # still injected
+            assert seen[("us-east-1", 1)][0] is True        # probing for real again
+            assert seen[("us-east-1", 1)][1] is not None
+    finally:
+        listener.close()
