@@ -158,21 +158,20 @@ std::vector<QueryRecord> QueryLog::recent(const QueryFilter& filter) const {
         const uint64_t head = ring->head();
         ring->read_from(head > ring->capacity() ? head - ring->capacity() : 0, entries, lost);
     }
-    std::stable_sort(
-        entries.begin(), entries.end(),
-        [](const QueryLogEntry& a, const QueryLogEntry& b) { return a.time_ns < b.time_ns; });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.time_ns < b.time_ns; });
     const std::string name = normalize_query_name(filter.name);
     const std::string type = lower(filter.type);
+    // Newest first, so only the entries that can be among the last `limit` are formatted.
     std::vector<QueryRecord> out;
-    for (const auto& entry : entries) {
-        if (entry.time_ns < filter.since_ns) continue;
-        QueryRecord record = to_record(entry);
+    for (auto it = entries.rbegin(); it != entries.rend() && out.size() < filter.limit; ++it) {
+        if (it->time_ns < filter.since_ns) break;
+        QueryRecord record = to_record(*it);
         if (!name.empty() && normalize_query_name(record.query_name) != name) continue;
         if (!type.empty() && lower(record.query_type) != type) continue;
         out.push_back(std::move(record));
     }
-    if (out.size() > filter.limit)
-        out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(filter.limit));
+    std::reverse(out.begin(), out.end());
     return out;
 }
 

@@ -236,7 +236,7 @@ struct Line {
 
     void put(char c) { *at++ = c; }
     void put(std::string_view s) {
-        std::memcpy(at, s.data(), s.size());
+        if (!s.empty()) std::memcpy(at, s.data(), s.size());
         at += s.size();
     }
     // In JSON, only the name and zone id can hold '"' or '\\' (the name's octal escapes).

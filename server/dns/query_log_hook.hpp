@@ -33,7 +33,7 @@ inline void log_query(QueryRing& ring, int64_t received_ns, const ParsedQuery& q
         std::memcpy(e.qname.data(), query.qname_original.data(), query.qname_length);
     }
     e.zone_id_length = static_cast<uint8_t>(std::min(zone_id.size(), e.zone_id.size()));
-    std::memcpy(e.zone_id.data(), zone_id.data(), e.zone_id_length);
+    if (e.zone_id_length) std::memcpy(e.zone_id.data(), zone_id.data(), e.zone_id_length);
     e.resolver_family = source.family;
     std::memcpy(e.resolver.data(), source.bytes.data(), e.resolver.size());
     if (query.edns.has_client_subnet) {
