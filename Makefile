@@ -10,7 +10,8 @@ BUILD_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-d
 # What the tests and benchmarks drive r53sim with.
 TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-boto3 \
   python3-pytest procps iproute2 curl python3-yaml dpkg-dev file \
-  python3-venv python3-setuptools golang-go nodejs etcd-server
+  python3-venv python3-setuptools golang-go nodejs etcd-server chromium chromium-driver \
+  python3-selenium
 ALL_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 FUZZ_DIR ?= build-fuzz

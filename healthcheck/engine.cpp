@@ -179,6 +179,7 @@ struct Engine::Impl {
                 continue;
             }
             ProbeOutcome outcome;
+            std::optional<double> latency;
             if (checker->injected) {
                 outcome = injected_outcome(*checker->injected, check->plan);
             } else {
@@ -189,12 +190,12 @@ struct Engine::Impl {
                 plan.checker =
                     checker->slot.region + "/" + std::to_string(checker->slot.index_in_region);
                 outcome = co_await prober.probe(std::move(plan), std::move(endpoints));
-                record_probe_stats(
-                    *check, outcome,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                        .count());
+                latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                              .count();
+                record_probe_stats(*check, outcome, *latency);
             }
             if (!checker->alive || stopping) break;
+            checker->observation.latency_seconds = latency;
             if (record_outcome(*check, *checker, outcome)) changed(check.get());
             // §1.4 pt 1: the next request one interval after the response; no jitter when the
             // fleet is seeded (§8 pt 32) or on the manual clock, where each advance of one

@@ -24,6 +24,7 @@ struct Observation {
         checker_ip;      // a stand-in address per virtual checker, as GetHealthCheckStatus shows
     std::string status;  // "Success: HTTP Status Code 200, OK" / "Failure: Connection timed out..."
     std::chrono::system_clock::time_point checked_at{};
+    std::optional<double> latency_seconds;  // the last probe's duration; none when injected
     bool healthy = true;  // this checker's verdict after its own FailureThreshold hysteresis
     bool last_probe_ok = true;
     int consecutive_successes = 0;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 namespace r53::resolver {
 
@@ -52,6 +53,9 @@ struct Answer {
     Section answer, authority, additional;
     // EDNS Client Subnet scope prefix to echo (0 = answer does not depend on the client).
     uint8_t ecs_scope = 0;
+    // The hosted zone that answered (its bare id, owned by the snapshot's ZoneSet); empty when
+    // none did (REFUSED). The query log names it.
+    std::string_view zone_id;
     void clear() noexcept { *this = Answer{}; }
 };
 

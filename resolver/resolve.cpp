@@ -70,6 +70,7 @@ class Lookup {
             answer_.authoritative = false;
             return;
         }
+        answer_.zone_id = zone_->id;
         ctx_.note([&] { return "zone " + zone_->name_text + " (" + zone_->id + ")"; });
         if (refer()) return;
         if (const Node* exact = zone_->node(suffix(0))) {
@@ -265,6 +266,7 @@ void resolve(const Question& question, const ServingState& state, Random& random
     answer.authoritative = true;
     answer.answer.size = answer.authority.size = answer.additional.size = 0;
     answer.ecs_scope = 0;
+    answer.zone_id = {};
     if (!state.zones || question.qname == nullptr) {
         answer.rcode = state.zones ? Rcode::FormErr : Rcode::ServFail;
         answer.authoritative = false;

@@ -18,6 +18,7 @@
 #include "server/address.hpp"
 #include "server/admin/routes.hpp"
 #include "server/dns/dns_server.hpp"
+#include "server/dns/query_log.hpp"
 #include "server/dns/state_holder.hpp"
 #include "server/http/http_server.hpp"
 #include "server/log.hpp"
@@ -158,6 +159,16 @@ ClockReading App::clock() const {
     return reading;
 }
 
+std::optional<QueryLogStats> App::query_log_stats() const {
+    if (!query_log_ || !query_log_->has_file()) return std::nullopt;
+    return query_log_->stats();
+}
+
+std::optional<std::vector<QueryRecord>> App::recent_queries(const QueryFilter& filter) const {
+    if (!query_log_ || !query_log_->enabled()) return std::nullopt;
+    return query_log_->recent(filter);
+}
+
 config::ConfigPtr App::config() const {
     std::lock_guard lock(publish_mutex_);
     return config_;
@@ -190,14 +201,24 @@ config::ConfigPtr App::with_cli_overrides(const config::ConfigPtr& loaded) const
     return c;
 }
 
-void App::publish_locked(health::HealthTablePtr table) {
+void App::publish_locked(health::HealthTablePtr table, const char* cause) {
     auto state = std::make_shared<resolver::ServingState>();
     state->generation = ++state_generation_;
     state->config_generation = config_generation_;
     state->config = config_;
     state->zones = zones_;
     state->health = std::move(table);
+    const uint64_t generation = state->generation;
     holder_->publish(std::move(state));
+    events_.publish("publish", boost::json::serialize(
+                                   boost::json::object{{"generation", generation},
+                                                       {"config_generation", config_generation_},
+                                                       {"cause", cause}}));
+}
+
+// After a publish, outside the publish lock: explain() reads the snapshot, not App's state.
+void App::watch_answers() {
+    if (auto state = holder_->current()) answers_.update(*state, events_);
 }
 
 void App::on_health(health::HealthTablePtr table) {
@@ -205,9 +226,10 @@ void App::on_health(health::HealthTablePtr table) {
         std::lock_guard lock(publish_mutex_);
         // A table computed for a config that has since been replaced would index the wrong slots.
         if (!table || table->config_generation != config_generation_) return;
-        publish_locked(std::move(table));
+        publish_locked(std::move(table), "health");
     }
     if (replicas_) replicas_->on_publish();
+    watch_answers();
 }
 
 bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& diagnostics) {
@@ -229,8 +251,9 @@ bool App::install(const config::ConfigPtr& file_config, config::Diagnostics& dia
         file_config_ = file_config;
         zones_ = std::move(zones);
         config_generation_ = generation;
-        publish_locked(std::move(table));
+        publish_locked(std::move(table), "config");
     });
+    watch_answers();
     return true;
 }
 
@@ -258,7 +281,11 @@ std::optional<int> App::start() {
 
     engine_ = std::make_unique<health::Engine>(
         health::EngineOptions{}, [this](health::HealthTablePtr t) { on_health(std::move(t)); },
-        [](const std::string& line) { log(LogLevel::Info, "health_transition", line); });
+        [this](const std::string& line) {
+            log(LogLevel::Info, "health_transition", line);
+            if (auto data = health_event_data(line); !data.empty())
+                events_.publish("health", std::move(data));
+        });
     config::Diagnostics build_diagnostics;
     if (!install(loaded.config, build_diagnostics)) {
         log_diagnostics(build_diagnostics);
@@ -272,6 +299,17 @@ std::optional<int> App::start() {
         config::Diagnostics ds;
         if (!republish(ds)) log_diagnostics(ds);
     });
+
+    QueryLogOptions qopts;
+    qopts.ring_entries = options_.query_log_buffer.value_or(options_.query_log ? 16384 : 1024);
+    qopts.file = options_.query_log;
+    qopts.format = options_.query_log_json ? QueryLogFormat::Json : QueryLogFormat::Text;
+    query_log_ = std::make_unique<QueryLog>(qopts);
+    if (std::string error; !query_log_->start(error)) {
+        log(LogLevel::Error, "query_log", error);
+        stop();
+        return kExitRuntime;
+    }
 
     const char* listener = "DNS (UDP and TCP)";
     const char* flag = "--dns";
@@ -290,6 +328,7 @@ std::optional<int> App::start() {
         dopts.tcp_busy_idle_timeout = ms(tcp.busy_idle_timeout);
         dopts.tcp_io_timeout = ms(tcp.io_timeout);
         dopts.tcp_workers = static_cast<unsigned>(tcp.workers);
+        dopts.query_log = query_log_.get();
         dns_ = std::make_unique<DnsServer>(dopts, *holder_);
         dns_->start();
         listener = "the admin API";
@@ -378,6 +417,7 @@ void App::stop() {
     if (dns_) dns_->stop();
     if (store_) store_->close();  // its thread calls into the engine and republishes
     if (replicas_) replicas_->stop();
+    if (query_log_) query_log_->stop();  // after the workers: their last queries are written
     if (engine_) engine_->stop();
 }
 
@@ -394,6 +434,7 @@ int App::run_until_signalled() {
             if (ec) return;
             if (signo == SIGHUP) {
                 log(LogLevel::Info, "signal", "SIGHUP: reloading");
+                if (query_log_) query_log_->reopen();
                 reload();
                 wait_signal();
                 return;

@@ -14,14 +14,17 @@
 #include "config/loader.hpp"
 #include "healthcheck/engine.hpp"
 #include "resolver/resolve.hpp"
+#include "server/answer_watch.hpp"
 #include "server/cli.hpp"
 #include "server/control/control.hpp"
+#include "server/control/event_feed.hpp"
 #include "server/http/http_types.hpp"
 
 namespace r53::server {
 
 class StateHolder;
 class DnsServer;
+class QueryLog;
 class HttpServer;
 class Store;
 class ReplicaHealth;
@@ -62,6 +65,10 @@ class App final : public Control {
                        std::optional<health::InjectedResult> result) override;
     bool advance_clock(double seconds) override;
     ClockReading clock() const override;
+    std::optional<std::vector<QueryRecord>> recent_queries(
+        const QueryFilter& filter) const override;
+    std::optional<QueryLogStats> query_log_stats() const override;
+    EventFeed* events() override { return &events_; }
     Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.
     bool republish(config::Diagnostics& diagnostics) override;
@@ -71,12 +78,16 @@ class App final : public Control {
     config::ConfigPtr with_cli_overrides(const config::ConfigPtr& loaded) const;
     bool install(const config::ConfigPtr& config, config::Diagnostics& diagnostics);
     void on_health(health::HealthTablePtr table);
-    void publish_locked(health::HealthTablePtr table);
+    void publish_locked(health::HealthTablePtr table, const char* cause);
+    void watch_answers();
     void watch_config();
 
     CliOptions options_;
+    EventFeed events_;  // first: outlives the admin server's event streams and the engine
+    AnswerWatch answers_;
     std::unique_ptr<StateHolder> holder_;
     std::unique_ptr<health::Engine> engine_;
+    std::unique_ptr<QueryLog> query_log_;  // outlives dns_: the workers write into its rings
     std::unique_ptr<DnsServer> dns_;
     std::unique_ptr<HttpServer> admin_;
     std::unique_ptr<Store> store_;

@@ -42,6 +42,7 @@ struct Descriptions {
     po::options_description serve{"serve options"};
     po::options_description check{"check options"};
     po::options_description ready{"ready options"};
+    po::options_description status{"status options"};
     po::options_description general{"general options"};
 
     Descriptions() {
@@ -71,7 +72,16 @@ struct Descriptions {
             ("store", text("etcd://HOST:PORT[,HOST:PORT...]/PREFIX[?lease_ttl=S]"),
              "keep it in etcd instead, shared by every replica naming PREFIX; one replica "
              "probes for all (lease_ttl: takeover time, default 5)")  //
-            ("watch", "reload when the config file changes");
+            ("watch", "reload when the config file changes")          //
+            ("query-log", text("PATH"),
+             "append every query to PATH in Route 53's query-log format; SIGHUP reopens it (log "
+             "rotation)")  //
+            ("query-log-format", text("text|json"),
+             "space-separated fields as Route 53 writes them (default), or one JSON object per "
+             "line")  //
+            ("query-log-buffer", text("N"),
+             "queries kept in memory per DNS worker for GET /v1/queries (default 1024, 16384 "
+             "with --query-log; 0 turns query logging off)");
         check.add_options()                                                                       //
             ("config,c", text("PATH"), "config file, directory of *.yaml files, or - for stdin")  //
             ("change-batch", text("FILE"),
@@ -87,6 +97,11 @@ struct Descriptions {
         ready.add_options()                                                                  //
             ("admin", text("ADDR:PORT"), "the server's admin API (default 127.0.0.1:8053)")  //
             ("ready-file", text("PATH"), "read the admin address from a ready file");
+        status.add_options()                                                                  //
+            ("admin", text("URL"), "the server's admin API (default http://127.0.0.1:8053)")  //
+            ("ready-file", text("PATH"), "read the admin address from a ready file")          //
+            ("watch", "redraw until interrupted")                                             //
+            ("interval", text("SECONDS"), "seconds between redraws with --watch (default 2)");
         general.add_options()        //
             ("help,h", "this text")  //
             ("version", "print the version");
@@ -100,6 +115,8 @@ struct Descriptions {
                 return check;
             case Command::Ready:
                 return ready;
+            case Command::Status:
+                return status;
             default:
                 return general;
         }
@@ -119,6 +136,8 @@ const char* command_name(Command c) {
             return "check";
         case Command::Ready:
             return "ready";
+        case Command::Status:
+            return "status";
         default:
             return "";
     }
@@ -230,6 +249,27 @@ std::optional<std::string> apply_values(const po::variables_map& vm, CliOptions&
             return "--workers must be a whole number from 1 to 256, not '" + *v + "'";
         o.workers = static_cast<int>(n);
     }
+    if (auto v = get("interval")) {
+        char* end = nullptr;
+        double seconds = std::strtod(v->c_str(), &end);
+        if (v->empty() || *end != '\0' || !(seconds >= 0.05 && seconds <= 3600))
+            return "--interval must be 0.05-3600 seconds, not '" + *v + "'";
+        o.status_interval = seconds;
+    }
+    if (auto v = get("query-log")) o.query_log = *v;
+    if (auto v = get("query-log-format")) {
+        if (*v != "text" && *v != "json")
+            return "--query-log-format must be text or json, not '" + *v + "'";
+        o.query_log_json = *v == "json";
+    }
+    if (auto v = get("query-log-buffer")) {
+        uint64_t n = 0;
+        if (!parse_unsigned(*v, 1'048'576, n))
+            return "--query-log-buffer must be a whole number from 0 to 1048576, not '" + *v + "'";
+        o.query_log_buffer = static_cast<size_t>(n);
+    }
+    if (o.query_log && o.query_log_buffer == size_t{0})
+        return std::string("--query-log needs a --query-log-buffer above 0");
     if (auto v = get("seed")) {
         uint64_t n = 0;
         if (!parse_unsigned(*v, UINT64_MAX, n))
@@ -257,7 +297,8 @@ std::optional<std::string> apply_environment(CliOptions& o) {
 std::string usage_text(Command command) {
     std::ostringstream out;
     const auto& d = descriptions();
-    if (command == Command::Serve || command == Command::Check || command == Command::Ready) {
+    if (command == Command::Serve || command == Command::Check || command == Command::Ready ||
+        command == Command::Status) {
         out << "Usage: r53sim " << command_name(command) << " [options]\n\n";
         describe(out, d.of(command));
         describe(out, d.general);
@@ -272,13 +313,17 @@ Usage:
   r53sim check --health-check-config ARG   validate a HealthCheckConfig
   r53sim ready [--admin ADDR:PORT | --ready-file PATH]
                                            exit 0 if the server reports ready (GET /readyz)
+  r53sim status [--admin URL | --ready-file PATH] [--watch [--interval SECONDS]]
+                                           zones with the answer now, checks (state, % healthy,
+                                           last change) and recent transitions of a running
+                                           server; --watch redraws (colours on a terminal only)
   r53sim --version | --help
   r53sim COMMAND --help                    the options of one command
 
 An option takes its value as the next argument or after "=": --dns 127.0.0.1:0 or --dns=127.0.0.1:0.
 
 )";
-    for (Command c : {Command::Serve, Command::Check, Command::Ready}) {
+    for (Command c : {Command::Serve, Command::Check, Command::Ready, Command::Status}) {
         out << "Options of " << command_name(c) << ":\n";
         describe(out, d.of(c));
         out << '\n';
@@ -302,15 +347,19 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         o.command = Command::Check;
     else if (cmd == "ready")
         o.command = Command::Ready;
+    else if (cmd == "status")
+        o.command = Command::Status;
+    else if (cmd == "status")
+        o.command = Command::Status;
     else if (cmd == "--version" || cmd == "version")
         o.command = Command::Version;
     else if (cmd == "-h" || cmd == "--help" || cmd == "help")
         o.command = Command::Help;
     else
-        return {std::nullopt,
-                "unknown command '" + cmd + "'" +
-                    config::did_you_mean(cmd, {"serve", "check", "ready", "help", "version"}) +
-                    "; see r53sim --help"};
+        return {std::nullopt, "unknown command '" + cmd + "'" +
+                                  config::did_you_mean(cmd, {"serve", "check", "ready", "status",
+                                                             "help", "version"}) +
+                                  "; see r53sim --help"};
     if (o.command == Command::Help || o.command == Command::Version) {
         if (args.size() > 1)
             return {std::nullopt, "'" + cmd + "' takes no arguments; see r53sim --help"};

@@ -20,7 +20,7 @@ enum ExitCode : int {
     kExitRuntime = 4,
 };
 
-enum class Command { Serve, Check, Ready, Version, Help };
+enum class Command { Serve, Check, Ready, Status, Version, Help };
 
 struct CliOptions {
     Command command = Command::Help;
@@ -40,6 +40,15 @@ struct CliOptions {
     std::optional<std::string> state_dir;
     std::optional<std::string> store;  // etcd://HOST:PORT[,HOST:PORT...]/PREFIX
     bool watch = false;
+    // Query log: Route 53's format to a file (reopened on SIGHUP), and per-worker rings in memory
+    // for GET /v1/queries; a buffer of 0 turns both off.
+    std::optional<std::string> query_log;
+    bool query_log_json = false;
+    // Entries per DNS worker; unset: 1024, or 16384 with a file (the writer drains it every few
+    // milliseconds, so bursts need room).
+    std::optional<size_t> query_log_buffer;
+    // status (--watch redraws every status_interval seconds)
+    double status_interval = 2.0;
     // check
     std::optional<std::string> change_batch;
     std::optional<std::string> health_check_config;

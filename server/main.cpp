@@ -9,6 +9,7 @@
 #include "server/app.hpp"
 #include "server/cli.hpp"
 #include "server/commands.hpp"
+#include "server/status.hpp"
 
 int main(int argc, char** argv) {
     using namespace r53::server;
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
             return run_check(o);
         case Command::Ready:
             return run_ready(o);
+        case Command::Status:
+            return run_status(o);
         case Command::Serve: {
             // Hold SIGTERM, SIGINT and SIGHUP from here on, in this thread and every thread it
             // starts: the ready file goes out before the signal handler is installed, and a

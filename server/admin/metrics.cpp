@@ -5,6 +5,7 @@
 
 #include <limits>
 
+#include "server/admin/query_log_metrics.hpp"
 #include "server/control/control.hpp"
 #include "server/dns/query_counters.hpp"
 
@@ -199,6 +200,7 @@ std::string render_metrics(Control& control) {
     add_query_families(control.query_counters(), families);
     add_health_families(control, families);
     add_process_families(control, families);
+    add_query_log_families(control, families);
     return prometheus::TextSerializer().Serialize(families);
 }
 

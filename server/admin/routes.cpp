@@ -6,8 +6,12 @@
 #include <charconv>
 #include <chrono>
 
+#include "server/admin/answers_route.hpp"
+#include "server/admin/dashboard.hpp"
+#include "server/admin/events.hpp"
 #include "server/admin/fixture_routes.hpp"
 #include "server/admin/metrics.hpp"
+#include "server/admin/queries_route.hpp"
 #include "server/admin/timeout.hpp"
 #include "server/control/control.hpp"
 #include "server/log.hpp"
@@ -26,6 +30,7 @@ json::object observation_json(const health::Observation& o) {
             {"checker_ip", o.checker_ip},
             {"status", o.status},
             {"checked_at", t},
+            {"latency", o.latency_seconds ? json::value(*o.latency_seconds) : json::value(nullptr)},
             {"healthy", o.healthy},
             {"last_probe_ok", o.last_probe_ok},
             {"consecutive_successes", o.consecutive_successes},
@@ -291,6 +296,10 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         if (auto a = only(http::verb::get, "GET")) co_return method_not_allowed(a);
         co_return handle_zones(control);
     }
+    if (p == "/v1/queries") co_return handle_queries(control, r);
+    if (p == "/v1/answers") co_return handle_answers(control, r);
+    if (p == "/v1/events") co_return co_await handle_events(control, r);
+    if (p == "/v1/events/history") co_return handle_event_history(control, r);
     if (p == "/v1/reload") {
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_reload(control);
@@ -299,6 +308,7 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         if (auto a = only(http::verb::post, "POST")) co_return method_not_allowed(a);
         co_return handle_advance(control, r);
     }
+    if (auto page = handle_dashboard(r)) co_return std::move(*page);
     co_return json_error(status::not_found, "NoSuchRoute", "no route " + p);
 }
 

@@ -13,7 +13,9 @@
 #include "config/model.hpp"
 #include "healthcheck/engine.hpp"
 #include "resolver/explain.hpp"
+#include "server/control/event_feed.hpp"
 #include "server/dns/query_counters.hpp"
+#include "server/dns/query_log_record.hpp"
 
 namespace r53::server {
 
@@ -64,6 +66,16 @@ class Control {
     // False when the clock is not manual.
     virtual bool advance_clock(double seconds) = 0;
     virtual ClockReading clock() const = 0;
+
+    // The query log's in-memory rings (GET /v1/queries); nullopt when query logging is off.
+    virtual std::optional<std::vector<QueryRecord>> recent_queries(const QueryFilter&) const {
+        return std::nullopt;
+    }
+    // The query-log file's counts; nullopt when no file is written.
+    virtual std::optional<QueryLogStats> query_log_stats() const { return std::nullopt; }
+
+    // Health transitions, publishes and answer changes (GET /v1/events); null when there is none.
+    virtual EventFeed* events() { return nullptr; }
 
     // The Route 53 API's objects. After committing a change to the store, republish() serves it.
     virtual Store& store() = 0;

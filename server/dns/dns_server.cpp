@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/dns/query_log.hpp"
 #include "server/dns/query_processor.hpp"
 #include "server/dns/tcp_session.hpp"
 #include "server/dns/wire_encode.hpp"
@@ -338,8 +339,11 @@ void DnsServer::start() {
     s.started = true;
     unsigned count = s.options.workers;
     if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < count; ++i)
+    for (unsigned i = 0; i < count; ++i) {
         s.workers.push_back(std::make_unique<Worker>(s, s.holder, i));
+        if (s.options.query_log)
+            s.workers.back()->processor.set_query_ring(s.options.query_log->add_ring());
+    }
     s.bind_all();
     s.share_tcp_slots();
     s.accept_retry.emplace(s.workers[0]->io);

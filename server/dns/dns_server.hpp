@@ -17,6 +17,8 @@
 
 namespace r53::server {
 
+class QueryLog;
+
 struct DnsServerOptions {
     std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
     uint16_t port = 0;                  // 0 = a free port, the same for UDP and TCP
@@ -31,6 +33,8 @@ struct DnsServerOptions {
     // Queries answered from one read of a connection before their responses are written (in
     // order, in one write); the rest wait in the buffer for the next round.
     size_t tcp_max_pipelined = 32;
+    // Each worker gets its own ring of this log (server/dns/query_log.hpp); nullptr = no log.
+    QueryLog* query_log = nullptr;
 };
 
 class DnsServer {

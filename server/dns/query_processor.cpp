@@ -7,6 +7,7 @@
 
 #include "resolver/client_location.hpp"
 #include "resolver/resolve.hpp"
+#include "server/dns/query_log_hook.hpp"
 #include "server/dns/wire_encode.hpp"
 
 namespace r53::server {
@@ -93,6 +94,8 @@ size_t QueryProcessor::process(std::span<const uint8_t> query,
                                const resolver::ClientAddress& source, Transport transport,
                                std::span<uint8_t> out) noexcept {
     const auto started = std::chrono::steady_clock::now();
+    const int64_t received_ns = query_ring_ ? query_log_now_ns() : 0;
+    std::string_view zone_id;
     QueryCounters& counters = thread_query_counters();
     const ParseStatus status = parse_query(query, parsed_);
     EncodeResult result;
@@ -129,6 +132,7 @@ size_t QueryProcessor::process(std::span<const uint8_t> query,
             reset(answer_);
             resolver::resolve(question, state, random_, answer_);
             rcode = static_cast<uint16_t>(answer_.rcode);
+            zone_id = answer_.zone_id;
             const size_t limit =
                 transport == Transport::Udp ? udp_response_limit(parsed_) : kTcpLimit;
             result = encode_response(parsed_, answer_, out, limit);
@@ -136,6 +140,8 @@ size_t QueryProcessor::process(std::span<const uint8_t> query,
     }
     counters.count_answer(parsed_.has_question ? parsed_.qtype : 0, rcode, transport);
     if (result.truncated) counters.truncated.add();
+    if (query_ring_)
+        log_query(*query_ring_, received_ns, parsed_, zone_id, rcode, transport, source);
     counters.observe_latency(std::chrono::steady_clock::now() - started);
     return result.size;
 }

@@ -11,6 +11,7 @@
 #include "resolver/question.hpp"
 #include "resolver/random.hpp"
 #include "server/dns/query_counters.hpp"
+#include "server/dns/query_log_ring.hpp"
 #include "server/dns/state_holder.hpp"
 #include "server/dns/wire_parse.hpp"
 
@@ -25,6 +26,9 @@ class QueryProcessor {
     // `source` is the packet's source address (family 4 or 6, full-length prefix).
     size_t process(std::span<const uint8_t> query, const resolver::ClientAddress& source,
                    Transport transport, std::span<uint8_t> out) noexcept;
+
+    // Every answered query is copied into this worker's ring (the query log); nullptr = off.
+    void set_query_ring(QueryRing* ring) noexcept { query_ring_ = ring; }
 
     // The last parsed query and answer, for tests.
     const ParsedQuery& last_query() const noexcept { return parsed_; }
@@ -44,6 +48,7 @@ class QueryProcessor {
     resolver::ClientAddress default_client_;
     ParsedQuery parsed_;
     resolver::Answer answer_;
+    QueryRing* query_ring_ = nullptr;
 };
 
 bool is_loopback(const resolver::ClientAddress& address) noexcept;

@@ -3,8 +3,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -25,6 +27,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr size_t kBodyLimit = 8 * 1024 * 1024;  // change batches of 1,000 records fit
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr auto kStreamWriteTimeout = std::chrono::seconds(10);  // a stalled reader is dropped
 
 }  // namespace
 
@@ -38,6 +41,40 @@ bool split_target(std::string_view target, RouteRequest& out) {
 
 namespace {
 
+class SocketStreamWriter final : public StreamWriter {
+  public:
+    explicit SocketStreamWriter(beast::tcp_stream& stream) : stream_(stream) {}
+    asio::awaitable<bool> write(std::string_view chunk) override {
+        stream_.expires_after(kStreamWriteTimeout);
+        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(chunk.data(), chunk.size()),
+                                                  use_tuple);
+        co_return !ec;
+    }
+
+  private:
+    beast::tcp_stream& stream_;
+};
+
+// Completes when the peer closes (or sends anything: a streaming client has nothing to say).
+// Reads the socket itself, beside the stream's timed writes, so no timeout applies to it.
+asio::awaitable<void> watch_peer(tcp::socket& socket) {
+    char byte;
+    co_await socket.async_read_some(asio::buffer(&byte, 1), use_tuple);
+}
+
+// The head of a streamed response, then the stream until it ends or the peer leaves.
+asio::awaitable<void> serve_stream(beast::tcp_stream& stream, HttpResponse& head,
+                                   const ResponseStream& body) {
+    using namespace asio::experimental::awaitable_operators;
+    head.keep_alive(false);  // the body ends when the connection does
+    http::response_serializer<http::string_body> serializer(head);
+    stream.expires_after(kIdleTimeout);
+    auto [ec, n] = co_await http::async_write_header(stream, serializer, use_tuple);
+    if (ec) co_return;
+    SocketStreamWriter writer(stream);
+    co_await (body(writer) || watch_peer(stream.socket()));
+}
+
 asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
@@ -48,13 +85,20 @@ asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket s
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (ec) break;  // closed, timed out, or malformed: nothing more to say on this stream
         const HttpRequest& req = parser.get();
-        RouteRequest route{req, {}, {}};
+        ResponseStream body;
+        RouteRequest route{req, {}, {}, &body};
         HttpResponse res;
         if (!split_target(req.target(), route)) {
             res = json_error(http::status::bad_request, "BadRequest",
                              "cannot parse the request target");
         } else {
             res = co_await handler(route);
+        }
+        if (body) {
+            res.version(req.version());
+            res.set(http::field::server, "r53sim");
+            co_await serve_stream(stream, res, body);
+            break;
         }
         res.version(req.version());
         res.keep_alive(req.keep_alive());
@@ -89,7 +133,10 @@ struct HttpServer::Impl {
                 if (ec == asio::error::operation_aborted) co_return;
                 continue;
             }
-            asio::co_spawn(io, serve_connection(handler, std::move(socket)), asio::detached);
+            // A strand per connection: a streamed response reads and writes the socket from two
+            // coroutines, which must not run on the two threads at once.
+            asio::co_spawn(asio::make_strand(io), serve_connection(handler, std::move(socket)),
+                           asio::detached);
         }
     }
 };

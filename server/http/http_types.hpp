@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace r53::server {
 
@@ -14,10 +15,24 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
+// Writes a streamed body (server-sent events) to the connection.
+class StreamWriter {
+  public:
+    virtual ~StreamWriter() = default;
+    // False once the peer is gone or stopped reading (the write has a deadline).
+    virtual boost::asio::awaitable<bool> write(std::string_view chunk) = 0;
+};
+
+// A body produced over time. A handler that sets RouteRequest::stream returns only the head
+// (status and headers); the server writes it, runs the stream until it returns or the peer
+// closes, then closes the connection.
+using ResponseStream = std::function<boost::asio::awaitable<void>(StreamWriter&)>;
+
 struct RouteRequest {
     const HttpRequest& raw;
     std::string path;                          // decoded, without the query
     std::map<std::string, std::string> query;  // decoded query parameters
+    ResponseStream* stream = nullptr;          // null where the caller cannot stream
 };
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(const RouteRequest&)>;

@@ -3,9 +3,9 @@
 # breaks a rule. The library link lines in server/CMakeLists.txt follow the same table.
 set(rule_server_dns "server/dns/;resolver/;config/;healthcheck/health_table.hpp")
 set(rule_server_http "server/http/;server/log.hpp")
-set(rule_server_control "server/control/;config/;resolver/;healthcheck/engine.hpp;healthcheck/health_table.hpp;server/dns/query_counters.hpp")
+set(rule_server_control "server/control/;config/;resolver/;healthcheck/engine.hpp;healthcheck/health_table.hpp;server/dns/query_counters.hpp;server/dns/query_log_record.hpp")
 set(rule_server_store "server/store/;config/;server/log.hpp")
-set(rule_server_admin "server/admin/;server/control/;server/http/;server/log.hpp;server/dns/query_counters.hpp;config/;resolver/;healthcheck/")
+set(rule_server_admin "server/admin/;server/control/;server/http/;server/log.hpp;server/dns/query_counters.hpp;server/dns/query_log_record.hpp;config/;resolver/;healthcheck/")
 set(rule_server_route53_api "server/route53_api/;server/control/;server/store/;server/http/;server/log.hpp;config/;resolver/;healthcheck/")
 set(rule_resolver "resolver/;config/;healthcheck/health_table.hpp")
 
