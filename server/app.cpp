@@ -24,6 +24,7 @@
 #include "server/log.hpp"
 #include "server/replicas.hpp"
 #include "server/route53_api/api.hpp"
+#include "server/route53_api/xml.hpp"
 #include "server/store/atomic_file.hpp"
 
 namespace r53::server {
@@ -335,9 +336,18 @@ std::optional<int> App::start() {
         flag = "--admin";
         address = &*admin_addr;
         // One HTTP server: the Route 53 REST API under its version prefix, the admin API beside.
-        admin_ =
-            std::make_unique<HttpServer>(admin_addr->host, admin_addr->port,
-                                         [this](const RouteRequest& r) { return handle_http(r); });
+        // The errors the HTTP layer answers itself keep the shape of the API asked: AWS's XML
+        // ErrorResponse under the Route 53 prefix, the admin API's JSON error elsewhere.
+        auto render_error = [](const RouteRequest& r, http::status status, const std::string& code,
+                               const std::string& message) {
+            if (r.path.starts_with("/2013-04-01/"))
+                return route53::aws_error(status, code, message,
+                                          r.raw.version() ? r.raw.version() : 11);
+            return json_error(status, code, message);
+        };
+        admin_ = std::make_unique<HttpServer>(
+            admin_addr->host, admin_addr->port,
+            [this](const RouteRequest& r) { return handle_http(r); }, render_error);
         admin_->start();
     } catch (const std::system_error& e) {
         log(LogLevel::Error, "listen", listen_failure(listener, flag, *address, e.code().value()));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "server/address.hpp"
+#include "server/http/json_text.hpp"
 
 namespace r53::server {
 namespace {
@@ -84,7 +85,7 @@ struct Table {
 std::string str(const json::value& v) {
     if (v.is_string()) return std::string(v.as_string());
     if (v.is_null()) return "";
-    return json::serialize(v);
+    return to_json_text(v);  // 100, not Boost.JSON's 1E2
 }
 
 std::string join(const json::value& v, const char* separator = " ") {

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "server/admin/request_checks.hpp"
 #include "server/control/control.hpp"
 
 namespace r53::server {
@@ -211,11 +212,8 @@ std::vector<std::pair<std::string, std::string>> chosen_in_trace(
 }
 
 HttpResponse handle_answers(Control& control, const RouteRequest& r) {
-    if (r.raw.method() != http::verb::get) {
-        auto res = json_error(status::method_not_allowed, "MethodNotAllowed", "allowed: GET");
-        res.set(http::field::allow, "GET");
-        return res;
-    }
+    if (r.raw.method() != http::verb::get) return method_not_allowed(r, "GET");
+    if (auto bad = unknown_parameter(r, {"client"})) return std::move(*bad);
     auto config = control.config();
     if (!config) return json_error(status::service_unavailable, "NotServing", "no config yet");
     const std::string client = r.query.count("client") ? r.query.at("client") : "";

@@ -32,9 +32,7 @@ std::optional<HttpResponse> handle_dashboard(const RouteRequest& r) {
     if (!asset) return std::nullopt;
     const auto method = r.raw.method();
     if (method != http::verb::get && method != http::verb::head) {
-        auto res = json_error(status::method_not_allowed, "MethodNotAllowed", "allowed: GET, HEAD");
-        res.set(http::field::allow, "GET, HEAD");
-        return res;
+        return method_not_allowed(r, "GET, HEAD");
     }
     HttpResponse res{status::ok, r.raw.version()};
     res.set(http::field::content_type, asset->content_type);

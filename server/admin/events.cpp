@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
+#include "server/admin/request_checks.hpp"
 #include "server/control/control.hpp"
 
 namespace r53::server {
@@ -28,12 +29,6 @@ std::optional<uint64_t> parse_id(std::string_view text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
     return id;
-}
-
-HttpResponse only_get() {
-    auto res = json_error(status::method_not_allowed, "MethodNotAllowed", "allowed: GET");
-    res.set(http::field::allow, "GET");
-    return res;
 }
 
 asio::awaitable<void> push_events(EventFeed& feed, std::shared_ptr<EventFeed::Subscription> sub,
@@ -67,12 +62,13 @@ std::string sse_frame(const Event& e) {
     json::value data = json::parse(e.data, ec);
     if (ec || !data.is_object()) data = json::object{};
     data.as_object()["time"] = e.time;
-    return "id: " + std::to_string(e.id) + "\nevent: " + e.type +
-           "\ndata: " + json::serialize(data) + "\n\n";
+    return "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + to_json_text(data) +
+           "\n\n";
 }
 
 asio::awaitable<HttpResponse> handle_events(Control& control, const RouteRequest& r) {
-    if (r.raw.method() != http::verb::get) co_return only_get();
+    if (r.raw.method() != http::verb::get) co_return method_not_allowed(r, "GET");
+    if (auto bad = unknown_parameter(r, {"since"})) co_return std::move(*bad);
     EventFeed* feed = control.events();
     if (!feed) co_return json_error(status::not_found, "NoEvents", "this server keeps no events");
     if (!r.stream)
@@ -111,7 +107,8 @@ asio::awaitable<HttpResponse> handle_events(Control& control, const RouteRequest
 }
 
 HttpResponse handle_event_history(Control& control, const RouteRequest& r) {
-    if (r.raw.method() != http::verb::get) return only_get();
+    if (r.raw.method() != http::verb::get) return method_not_allowed(r, "GET");
+    if (auto bad = unknown_parameter(r, {"since"})) return std::move(*bad);
     EventFeed* feed = control.events();
     if (!feed) return json_error(status::not_found, "NoEvents", "this server keeps no events");
     uint64_t since = 0;

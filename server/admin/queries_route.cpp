@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 
+#include "server/admin/request_checks.hpp"
 #include "server/control/control.hpp"
 
 namespace r53::server {
@@ -56,11 +57,8 @@ json::object record_json(const QueryRecord& r) {
 }  // namespace
 
 HttpResponse handle_queries(Control& control, const RouteRequest& r) {
-    if (r.raw.method() != http::verb::get) {
-        auto res = json_error(status::method_not_allowed, "MethodNotAllowed", "allowed: GET");
-        res.set(http::field::allow, "GET");
-        return res;
-    }
+    if (r.raw.method() != http::verb::get) return method_not_allowed(r, "GET");
+    if (auto bad = unknown_parameter(r, {"name", "type", "since", "limit"})) return std::move(*bad);
     QueryFilter filter;
     if (auto it = r.query.find("name"); it != r.query.end()) filter.name = it->second;
     if (auto it = r.query.find("type"); it != r.query.end()) filter.type = it->second;

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <set>
 #include <sstream>
+#include <variant>
 
 #include "server/admin/fixture_routes.hpp"
+#include "server/admin/request_checks.hpp"
 #include "server/admin/timeout.hpp"
 #include "server/control/control.hpp"
 
@@ -111,6 +113,9 @@ json::object reply_body(const AnswerWait& wait, const resolver::ExplainResult& e
 }  // namespace
 
 asio::awaitable<HttpResponse> handle_wait_for_answer(Control& control, const RouteRequest& r) {
+    auto checked = body_object(r, {"name", "type", "client", "expected", "timeout"},
+                               R"({"name": "app.example.com", "expected": ["127.0.0.12"]})");
+    if (auto* bad = std::get_if<HttpResponse>(&checked)) co_return std::move(*bad);
     AnswerWait wait;
     if (auto error = parse_wait(r.raw.body(), wait); !error.empty())
         co_return json_error(status::bad_request, "BadJson", error);

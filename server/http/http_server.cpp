@@ -1,5 +1,6 @@
 #include "server/http/http_server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -28,6 +30,10 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kBodyLimit = 8 * 1024 * 1024;  // change batches of 1,000 records fit
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kStreamWriteTimeout = std::chrono::seconds(10);  // a stalled reader is dropped
+// After refusing a request whose body is still arriving, how long the rest is read and dropped,
+// so that closing with unread data (a TCP reset) does not destroy the reply before it is read.
+constexpr auto kDrainTimeout = std::chrono::seconds(1);
+constexpr size_t kDrainLimit = 64 * 1024 * 1024;
 
 }  // namespace
 
@@ -75,7 +81,60 @@ asio::awaitable<void> serve_stream(beast::tcp_stream& stream, HttpResponse& head
     co_await (body(writer) || watch_peer(stream.socket()));
 }
 
-asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket socket) {
+HttpResponse default_error(const RouteRequest&, http::status status, const std::string& code,
+                           const std::string& message) {
+    return json_error(status, code, message);
+}
+
+// What a failed read says to the client, if anything: a request the parser refused is answered
+// (400, 413, 431); a closed, reset or idle connection is not.
+struct ReadRefusal {
+    http::status status;
+    const char* code;
+    std::string message;
+};
+
+std::optional<ReadRefusal> refusal_of(const beast::error_code& ec) {
+    if (ec == http::error::body_limit)
+        return ReadRefusal{http::status::payload_too_large, "RequestTooLarge",
+                           "the request body is larger than " +
+                               std::to_string(kBodyLimit / (1024 * 1024)) + " MiB"};
+    if (ec == http::error::header_limit)
+        return ReadRefusal{http::status::request_header_fields_too_large, "HeadersTooLarge",
+                           "the request headers are larger than 8 KiB"};
+    if (ec.category() == beast::http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message)
+        return ReadRefusal{http::status::bad_request, "MalformedRequest",
+                           "the request is not valid HTTP/1.1 (" + ec.message() + ")"};
+    return std::nullopt;
+}
+
+// Reads and drops what the client still sends, for a bounded time and size.
+asio::awaitable<void> drain(beast::tcp_stream& stream) {
+    stream.expires_after(kDrainTimeout);
+    std::array<char, 16 * 1024> sink;
+    size_t total = 0;
+    while (total < kDrainLimit) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) break;
+        total += n;
+    }
+}
+
+asio::awaitable<HttpResponse> answer(const HttpHandler& handler, const ErrorRenderer& render_error,
+                                     const RouteRequest& route) {
+    try {
+        co_return co_await handler(route);
+    } catch (const std::exception& e) {
+        log(LogLevel::Error, "http", std::string("request failed: ") + e.what(),
+            {{"path", route.path}});
+    }
+    co_return render_error(route, http::status::internal_server_error, "InternalError",
+                           "the server failed to answer this request; its log says why");
+}
+
+asio::awaitable<void> serve_connection(const HttpHandler& handler,
+                                       const ErrorRenderer& render_error, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
@@ -83,16 +142,38 @@ asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket s
         parser.body_limit(kBodyLimit);
         stream.expires_after(kIdleTimeout);
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        if (ec) break;  // closed, timed out, or malformed: nothing more to say on this stream
+        if (ec) {
+            // Closed or timed out: nothing more to say. Refused by the parser: say why, once.
+            auto refusal = refusal_of(ec);
+            if (!refusal) break;
+            const HttpRequest& req = parser.get();
+            RouteRequest route{req, {}, {}, nullptr};
+            if (parser.is_header_done()) split_target(req.target(), route);
+            HttpResponse res =
+                render_error(route, refusal->status, refusal->code, refusal->message);
+            res.version(parser.is_header_done() ? req.version() : 11);
+            res.keep_alive(false);
+            res.set(http::field::server, "r53sim");
+            res.prepare_payload();
+            stream.expires_after(kIdleTimeout);
+            auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            if (!wec) {
+                beast::error_code ignored;
+                stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                co_await drain(stream);
+            }
+            co_return;
+        }
         const HttpRequest& req = parser.get();
         ResponseStream body;
         RouteRequest route{req, {}, {}, &body};
         HttpResponse res;
         if (!split_target(req.target(), route)) {
-            res = json_error(http::status::bad_request, "BadRequest",
-                             "cannot parse the request target");
+            res =
+                render_error(route, http::status::bad_request, "MalformedRequest",
+                             "cannot parse the request target '" + std::string(req.target()) + "'");
         } else {
-            res = co_await handler(route);
+            res = co_await answer(handler, render_error, route);
         }
         if (body) {
             res.version(req.version());
@@ -116,6 +197,7 @@ asio::awaitable<void> serve_connection(const HttpHandler& handler, tcp::socket s
 
 struct HttpServer::Impl {
     HttpHandler handler;
+    ErrorRenderer render_error;
     std::string host;
     uint16_t port;
     asio::io_context io;
@@ -123,8 +205,11 @@ struct HttpServer::Impl {
     std::vector<std::thread> threads;
     uint16_t bound = 0;
 
-    Impl(HttpHandler f, std::string h, uint16_t p)
-        : handler(std::move(f)), host(std::move(h)), port(p) {}
+    Impl(HttpHandler f, ErrorRenderer e, std::string h, uint16_t p)
+        : handler(std::move(f)),
+          render_error(e ? std::move(e) : ErrorRenderer(default_error)),
+          host(std::move(h)),
+          port(p) {}
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
@@ -135,14 +220,17 @@ struct HttpServer::Impl {
             }
             // A strand per connection: a streamed response reads and writes the socket from two
             // coroutines, which must not run on the two threads at once.
-            asio::co_spawn(asio::make_strand(io), serve_connection(handler, std::move(socket)),
+            asio::co_spawn(asio::make_strand(io),
+                           serve_connection(handler, render_error, std::move(socket)),
                            asio::detached);
         }
     }
 };
 
-HttpServer::HttpServer(std::string host, uint16_t port, HttpHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(handler), std::move(host), port)) {}
+HttpServer::HttpServer(std::string host, uint16_t port, HttpHandler handler,
+                       ErrorRenderer render_error)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(render_error), std::move(host),
+                                   port)) {}
 
 HttpServer::~HttpServer() {
     stop();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,9 +16,17 @@ namespace r53::server {
 // Splits an origin-form target into its decoded path and query. False when it is not one.
 bool split_target(std::string_view target, RouteRequest& out);
 
+// The error the server itself answers (malformed request, body too large, a handler that threw),
+// in the shape of the API the request was for. `request.path` is empty when the request line
+// could not be read. The default is the admin API's JSON error (json_error).
+using ErrorRenderer =
+    std::function<HttpResponse(const RouteRequest& request, http::status status,
+                               const std::string& code, const std::string& message)>;
+
 class HttpServer {
   public:
-    HttpServer(std::string host, uint16_t port, HttpHandler handler);
+    HttpServer(std::string host, uint16_t port, HttpHandler handler,
+               ErrorRenderer render_error = {});
     ~HttpServer();
     void start();  // binds (throws std::system_error) and starts its threads
     void stop();

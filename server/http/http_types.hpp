@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "server/http/json_text.hpp"
+
 namespace r53::server {
 
 namespace http = boost::beast::http;
@@ -37,18 +39,33 @@ struct RouteRequest {
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(const RouteRequest&)>;
 
+// Every JSON body the admin API sends goes through here, so its numbers print as 100, not 1E2.
 inline HttpResponse json_response(http::status status, const boost::json::value& body,
                                   unsigned version = 11) {
     HttpResponse res{status, version};
     res.set(http::field::content_type, "application/json");
-    res.body() = boost::json::serialize(body) + "\n";
+    res.body() = to_json_text(body) + "\n";
     res.prepare_payload();
     return res;
 }
 
+// The one error shape of the admin API (README "Admin API"): {"error": {"code", "message"}}.
+inline boost::json::object json_error_body(const std::string& code, const std::string& message) {
+    return {{"error", {{"code", code}, {"message", message}}}};
+}
+
 inline HttpResponse json_error(http::status status, const std::string& code,
                                const std::string& message) {
-    return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+    return json_response(status, json_error_body(code, message));
+}
+
+// 405 with the Allow header RFC 9110 asks for; `allow` is like "GET" or "PUT, DELETE".
+inline HttpResponse method_not_allowed(const RouteRequest& request, const std::string& allow) {
+    auto res = json_error(http::status::method_not_allowed, "MethodNotAllowed",
+                          std::string(request.raw.method_string()) + " is not allowed on " +
+                              request.path + "; allowed: " + allow);
+    res.set(http::field::allow, allow);
+    return res;
 }
 
 }  // namespace r53::server
