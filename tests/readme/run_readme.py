@@ -177,23 +177,25 @@ def block_env(work, bin_dir):
 
 
 def run_block(block, source_dir, env, work, index):
+    """Runs one block; returns its exit status (None if it timed out), output and duration."""
     script = os.path.join(work, f"block-{index}.sh")
+    output = os.path.join(work, f"block-{index}.out")
     with open(script, "w") as f:
         f.write(block.text)
     started = time.monotonic()
-    proc = subprocess.Popen(["bash", "-e", "-x", script], cwd=source_dir, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-    try:
-        out, _ = proc.communicate(timeout=BLOCK_TIMEOUT)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        out = ""
-    stop_group(proc)  # the block's background processes too
-    if timed_out:
-        out, _ = proc.communicate()
-    return proc.returncode if not timed_out else None, out or "", time.monotonic() - started
+    with open(output, "w") as out:
+        # A file, not a pipe: a process the block leaves running must not keep us waiting.
+        proc = subprocess.Popen(["bash", "-e", "-x", script], cwd=source_dir, env=env,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            rc = proc.wait(timeout=BLOCK_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            rc = None
+        took = time.monotonic() - started
+        stop_group(proc)  # and whatever the block started in the background
+    with open(output, errors="replace") as f:
+        return rc, f.read(), took
 
 
 def last_command(output):
@@ -206,6 +208,7 @@ def main():
     parser.add_argument("--binary", required=True, help="the r53sim to run")
     parser.add_argument("--source-dir", required=True, help="the repository root (README.md)")
     parser.add_argument("--list", action="store_true", help="list the blocks and exit")
+    parser.add_argument("--verbose", action="store_true", help="print every block's output")
     args = parser.parse_args()
     source_dir = os.path.abspath(args.source_dir)
     binary = os.path.abspath(args.binary)
@@ -251,6 +254,8 @@ def main():
         print(f"demo ready (pid {demo.pid}, log {demo_log})")
         for index, block in enumerate(runnable):
             rc, out, took = run_block(block, source_dir, env, work, index)
+            if args.verbose:
+                print(out)
             if rc == 0:
                 print(f"ok   {block.where()} in {took:.1f}s: {block.first_line()}")
                 continue
