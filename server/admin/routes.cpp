@@ -283,7 +283,8 @@ asio::awaitable<HttpResponse> handle_admin_request(Control& control, const Route
         if (auto bad = refuse(http::verb::get, "GET")) co_return std::move(*bad);
         if (control.ready()) co_return json_response(status::ok, {{"ready", true}});
         json::object body = json_error_body(
-            "NotReady", "not ready yet: the config is loading or the listeners are not bound");
+            "NotReady",
+            "not ready yet: the listeners are starting or a health check has no first result");
         body["ready"] = false;
         co_return json_response(status::service_unavailable, body);
     }

@@ -105,7 +105,7 @@ std::optional<ReadRefusal> refusal_of(const beast::error_code& ec) {
     if (ec.category() == beast::http::make_error_code(http::error::bad_target).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message)
         return ReadRefusal{http::status::bad_request, "MalformedRequest",
-                           "the request is not valid HTTP/1.1 (" + ec.message() + ")"};
+                           "the request is not valid HTTP/1.1"};
     return std::nullopt;
 }
 
@@ -148,10 +148,12 @@ asio::awaitable<void> serve_connection(const HttpHandler& handler,
             if (!refusal) break;
             const HttpRequest& req = parser.get();
             RouteRequest route{req, {}, {}, nullptr};
-            if (parser.is_header_done()) split_target(req.target(), route);
+            // The request line is parsed before the limits apply (a Content-Length over the body
+            // limit is refused with the header), so the target says which API it was for.
+            if (!req.target().empty()) split_target(req.target(), route);
             HttpResponse res =
                 render_error(route, refusal->status, refusal->code, refusal->message);
-            res.version(parser.is_header_done() ? req.version() : 11);
+            res.version(req.version() ? req.version() : 11);
             res.keep_alive(false);
             res.set(http::field::server, "r53sim");
             res.prepare_payload();
