@@ -180,6 +180,50 @@ TEST(AdminRoutes, BadOverrideBodyIsRefusedBeforeControlIsAsked) {
     EXPECT_TRUE(control.forced.empty());
 }
 
+TEST(AdminRoutes, UnknownFieldsAndParametersAreRefusedBeforeControlIsAsked) {
+    FakeControl control;
+    control.checks["hc"] = check("hc");
+    auto r = call(control, http::verb::put, "/v1/health-checks/hc/override",
+                  R"({"status": "unhealthy", "for": "10m"})");
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(error_code(r), "UnknownField");
+    r = call(control, http::verb::put, "/v1/health-checks/hc/override",
+             R"({"status": "unhealthy"})", {{"force", "1"}});
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(error_code(r), "UnknownParameter");
+    EXPECT_TRUE(control.forced.empty());
+    r = call(control, http::verb::post, "/v1/clock/advance", R"({"seconds": 1, "unit": "s"})");
+    EXPECT_EQ(error_code(r), "UnknownField");
+    EXPECT_TRUE(control.advanced.empty());
+}
+
+TEST(AdminRoutes, AnInjectCheckerThatIsNotAnIndexIsRefusedNotAppliedToAll) {
+    FakeControl control;
+    control.checks["hc"] = check("hc");
+    for (const char* body : {R"({"region": "us-east-1", "checker": "0", "result": "timeout"})",
+                             R"({"region": "us-east-1", "checker": -1, "result": "timeout"})",
+                             R"({"region": "us-east-1", "checker": 0.5, "result": "timeout"})"}) {
+        auto r = call(control, http::verb::put, "/v1/health-checks/hc/inject", body);
+        EXPECT_EQ(r.status, 400u) << body;
+        EXPECT_EQ(error_code(r), "BadChecker") << body;
+    }
+}
+
+TEST(AdminRoutes, WrongMethodNamesTheAllowedOnesInTheHeaderAndMessage) {
+    FakeControl control;
+    boost::asio::io_context io;
+    HttpRequest raw{http::verb::post, "/v1/zones", 11};
+    RouteRequest route{raw, "/v1/zones", {}};
+    HttpResponse res;
+    boost::asio::co_spawn(io, handle_admin_request(control, route),
+                          [&](std::exception_ptr, HttpResponse r) { res = std::move(r); });
+    io.run();
+    EXPECT_EQ(res.result_int(), 405u);
+    EXPECT_EQ(res[http::field::allow], "GET");
+    EXPECT_EQ(boost::json::parse(res.body()).at("error").at("message").as_string(),
+              "POST is not allowed on /v1/zones; allowed: GET");
+}
+
 TEST(AdminRoutes, ClockAdvanceNeedsTheManualClock) {
     FakeControl control;
     auto r = call(control, http::verb::post, "/v1/clock/advance", R"({"seconds": 30})");
@@ -199,7 +243,9 @@ TEST(AdminRoutes, ClockAdvanceNeedsTheManualClock) {
 
 TEST(AdminRoutes, ReadyzFollowsControl) {
     FakeControl control;
-    EXPECT_EQ(call(control, http::verb::get, "/readyz").status, 503u);
+    auto not_ready = call(control, http::verb::get, "/readyz");
+    EXPECT_EQ(not_ready.status, 503u);
+    EXPECT_EQ(error_code(not_ready), "NotReady");
     control.is_ready = true;
     EXPECT_EQ(call(control, http::verb::get, "/readyz").status, 200u);
 }
@@ -208,6 +254,7 @@ TEST(AdminRoutes, FailedReloadListsTheErrors) {
     FakeControl control;
     auto r = call(control, http::verb::post, "/v1/reload");
     EXPECT_EQ(r.status, 422u);
+    EXPECT_EQ(error_code(r), "InvalidConfiguration");
     EXPECT_EQ(control.reloads, 1);
     ASSERT_EQ(r.body.at("errors").as_array().size(), 1u);
     EXPECT_NE(std::string(r.body.at("errors").at(0).as_string()).find("bad thing"),
