@@ -199,8 +199,15 @@ def run_block(block, source_dir, env, work, index):
 
 
 def last_command(output):
+    """The command bash -x traced last: the one that failed under -e."""
     traced = [l for l in output.splitlines() if l.startswith("+")]
-    return traced[-1].lstrip("+ ") if traced else "?"
+    if not traced:
+        return "?"
+    last = traced[-1].lstrip("+ ")
+    # `ZONE=$(aws ...)` fails as the assignment; the command inside it is the traced line before.
+    if re.match(r"^\w+=", last) and len(traced) > 1 and traced[-2].startswith("++"):
+        return traced[-2].lstrip("+ ")
+    return last
 
 
 def main():
