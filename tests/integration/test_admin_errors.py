@@ -64,12 +64,14 @@ def endpoint():
 @pytest.fixture(scope="module")
 def sim(endpoint):
     s = R53Sim(CONFIG.format(port=endpoint.port), args=["--manual-clock"])
-    # One RequestInterval: every virtual checker has probed once.
-    assert s.admin("POST", "/v1/clock/advance", {"seconds": 10})[0] == 200
-    poll(lambda: s.admin("GET", "/v1/health-checks/hc-primary")[1]["has_data"], 10,
-         what="the first probe")
-    yield s
-    s.stop()
+    try:
+        # One RequestInterval: every virtual checker has probed once.
+        assert s.admin("POST", "/v1/clock/advance", {"seconds": 10})[0] == 200
+        poll(lambda: s.admin("GET", "/v1/health-checks/hc-primary")[1]["has_data"], 10,
+             what="the first probe")
+        yield s
+    finally:
+        s.stop()
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +94,10 @@ def real_clock_sim(endpoint, silent_endpoint):
     local: {{connect_timeout: 30s, response_timeout: 30s}}
 """
     s = R53Sim(config, args=["--query-log-buffer", "0"])
-    yield s
-    s.stop()
+    try:
+        yield s
+    finally:
+        s.stop()
 
 
 def test_readyz_before_the_first_probe_is_a_503_not_ready(real_clock_sim):
