@@ -177,7 +177,8 @@ class Loader {
         cc.cidr_collections = &config.local.cidr_collections;
         cc.lenient = options_.lenient;
         cc.request_limits = false;
-        if (!initial.changes.empty() && records_ok) append(apply_change_batch(zone, initial, cc));
+        if (!initial.changes.empty() && records_ok)
+            append(apply_change_batch(zone, std::move(initial), cc));
         cc.request_limits = true;
 
         YAML::Node batches = m.node("ChangeBatches");
