@@ -6,6 +6,9 @@
 #
 #   tests/bench/large_zone.sh [SIZES...]     (default: 10000 100000 1000000)
 #
+# The YAML parser (yaml-cpp) needs about 8 KB and 100 µs per record set: 1,000,000 takes about
+# 8 GB of memory, so give smaller sizes on a small machine.
+#
 # R53SIM_BINARY=path/to/r53sim (default build/server/r53sim); RELOAD_SIZE (default: the largest
 # size given); QPS (default 2000). Needs dnsperf and python3. Loopback only.
 set -euo pipefail
