@@ -4,11 +4,13 @@
 #include "config/change_batch.hpp"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <functional>
 #include <set>
 
 #include "config/geo_names.hpp"
 #include "config/record_checks.hpp"
+#include "config/record_index.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -31,10 +33,6 @@ bool in_zone(const std::string& name, const std::string& zone) {
     return name == zone || (name.size() > zone.size() &&
                             name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
                             name[name.size() - zone.size() - 1] == '.');
-}
-
-bool same_key(const ResourceRecordSet& a, const ResourceRecordSet& b) {
-    return a.name == b.name && a.type == b.type && a.set_identifier == b.set_identifier;
 }
 
 std::string rrset_ref(const ResourceRecordSet& r) {
@@ -122,18 +120,32 @@ class BatchValidator {
 
     // Rules about one change alone. May adjust the record (lenient interpretations).
     void check_change(Change& change);
-    // Plays the batch on a copy; returns it with, per record, the change that last wrote it.
+    // Plays the batch over the zone, noting per position the record set it holds and the change
+    // that last wrote it; nothing is copied until the result is taken.
     void play(const std::vector<Change>& changes);
     void check_result(const std::vector<Change>& changes);
-
-    std::vector<ResourceRecordSet> records;
-    std::vector<int> written_by;  // change index, -1 = untouched
+    // The zone after the batch, in the order Route 53 lists it: moved out of the zone's record
+    // sets and the batch's changes, which are left hollow.
+    std::vector<ResourceRecordSet> take_result(HostedZone& zone, std::vector<Change>& changes);
 
   private:
-    void check_aliases(const std::vector<Change>& changes);
-    void check_group_sizes();
+    // Positions of live record sets: ones the batch wrote, or all of the names it wrote.
+    std::vector<uint32_t> written_positions() const;
+    std::vector<uint32_t> positions_of_written_names(const std::vector<uint32_t>& written) const;
+    const ResourceRecordSet* find_target(const std::string& name, const std::string& type) const;
+    bool health_check_known(const std::string& id);
+    void check_aliases();
+    void check_group_sizes(const std::vector<uint32_t>& written);
+
     const HostedZone& zone_;
     const ChangeContext& ctx_;
+    // Per position: the record set there (in the zone or in the batch; null once deleted) and
+    // the change that last wrote it (-1 = untouched). Deleted positions stay, so that positions
+    // keep their order without moving anything.
+    std::vector<const ResourceRecordSet*> records_;
+    std::vector<int> written_by_;
+    RecordSetIndex index_;
+    std::optional<boost::unordered_flat_set<std::string_view>> health_check_ids_;
 };
 
 void BatchValidator::check_change(Change& change) {
@@ -217,9 +229,7 @@ void BatchValidator::check_change(Change& change) {
     for (auto& p : routing_field_problems(r, label, ctx_.cidr_collections))
         error(at, p.code, std::move(p.message));
     if (r.health_check_id) {
-        bool known = false;
-        if (ctx_.health_checks)
-            for (const auto& h : *ctx_.health_checks) known = known || h.id == *r.health_check_id;
+        bool known = health_check_known(*r.health_check_id);
         if (ctx_.unparsed_health_checks && ctx_.unparsed_health_checks->count(*r.health_check_id))
             known = true;  // reported where it is written
         if (!known)
@@ -228,86 +238,137 @@ void BatchValidator::check_change(Change& change) {
     }
 }
 
+bool BatchValidator::health_check_known(const std::string& id) {
+    if (!ctx_.health_checks) return false;
+    if (!health_check_ids_) {
+        health_check_ids_.emplace();
+        health_check_ids_->reserve(ctx_.health_checks->size());
+        for (const auto& h : *ctx_.health_checks) health_check_ids_->insert(h.id);
+    }
+    return health_check_ids_->contains(id);
+}
+
 void BatchValidator::play(const std::vector<Change>& changes) {
-    records = zone_.record_sets;
-    written_by.assign(records.size(), -1);
+    const size_t most = zone_.record_sets.size() + changes.size();
+    records_.reserve(most);
+    written_by_.reserve(most);
+    index_.reserve(most);
+    for (const auto& r : zone_.record_sets) {
+        index_.add(r, static_cast<uint32_t>(records_.size()));
+        records_.push_back(&r);
+        written_by_.push_back(-1);
+    }
+    auto append = [&](const ResourceRecordSet& r, size_t change) {
+        index_.add(r, static_cast<uint32_t>(records_.size()));
+        records_.push_back(&r);
+        written_by_.push_back(static_cast<int>(change));
+    };
     for (size_t i = 0; i < changes.size(); ++i) {
         const ResourceRecordSet& r = changes[i].record_set;
-        auto it = std::find_if(records.begin(), records.end(),
-                               [&](const ResourceRecordSet& o) { return same_key(o, r); });
-        size_t pos = static_cast<size_t>(it - records.begin());
+        const std::optional<uint32_t> pos = index_.find(r);
         switch (changes[i].action) {
             case ChangeAction::Create:
-                if (it != records.end()) {
+                if (pos) {
                     error(r.where, kInvalidChangeBatch,
                           "Tried to create resource record set " + rrset_ref(r) +
                               " but it already exists");
                     break;
                 }
-                records.push_back(r);
-                written_by.push_back(static_cast<int>(i));
+                append(r, i);
                 break;
             case ChangeAction::Upsert:
-                if (it == records.end()) {
-                    records.push_back(r);
-                    written_by.push_back(static_cast<int>(i));
+                if (!pos) {
+                    append(r, i);
                 } else {
-                    *it = r;
-                    written_by[pos] = static_cast<int>(i);
+                    records_[*pos] = &r;
+                    written_by_[*pos] = static_cast<int>(i);
+                    index_.replace(r, *pos);
                 }
                 break;
             case ChangeAction::Delete:
-                if (it == records.end()) {
+                if (!pos) {
                     error(r.where, kInvalidChangeBatch,
                           "Tried to delete resource record set " + rrset_ref(r) +
                               " but it was not found");
-                } else if (!it->same_content(r)) {
+                } else if (!records_[*pos]->same_content(r)) {
                     error(r.where, kInvalidChangeBatch,
                           "Tried to delete resource record set " + rrset_ref(r) +
                               " but the values provided do not match the current values");
                 } else {
-                    records.erase(it);
-                    written_by.erase(written_by.begin() + static_cast<long>(pos));
+                    records_[*pos] = nullptr;
+                    written_by_[*pos] = -1;
+                    index_.remove(r);
                     if (r.name == zone_.name && r.type == "SOA")
                         error(r.where, kInvalidChangeBatch,
                               "A HostedZone must contain exactly one SOA record.");
-                    if (r.name == zone_.name && r.type == "NS" &&
-                        std::none_of(records.begin(), records.end(), [&](const auto& o) {
-                            return o.name == zone_.name && o.type == "NS";
-                        }))
-                        error(r.where, kInvalidChangeBatch,
-                              "A HostedZone must contain at least one NS record for the zone "
-                              "itself.");
+                    if (r.name == zone_.name && r.type == "NS") {
+                        bool apex_ns_left = false;
+                        index_.for_each_named(zone_.name, [&](uint32_t p) {
+                            apex_ns_left =
+                                apex_ns_left || (records_[p] && records_[p]->type == "NS");
+                        });
+                        if (!apex_ns_left)
+                            error(r.where, kInvalidChangeBatch,
+                                  "A HostedZone must contain at least one NS record for the zone "
+                                  "itself.");
+                    }
                 }
                 break;
         }
     }
 }
 
+std::vector<uint32_t> BatchValidator::written_positions() const {
+    std::vector<uint32_t> out;
+    for (size_t p = 0; p < records_.size(); ++p)
+        if (records_[p] && written_by_[p] >= 0) out.push_back(static_cast<uint32_t>(p));
+    return out;
+}
+
+std::vector<uint32_t> BatchValidator::positions_of_written_names(
+    const std::vector<uint32_t>& written) const {
+    boost::unordered_flat_set<std::string_view> names;
+    std::vector<uint32_t> out;
+    for (uint32_t p : written) {
+        if (!names.insert(records_[p]->name).second) continue;
+        index_.for_each_named(records_[p]->name, [&](uint32_t q) {
+            if (records_[q]) out.push_back(q);
+        });
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Conflicts can only involve a record set the batch wrote, so only the names it wrote are
+// examined, in zone order, which keeps the order of the messages the same as a full pairwise
+// pass over the zone would give.
 void BatchValidator::check_result(const std::vector<Change>& changes) {
-    const size_t n = records.size();
+    const std::vector<uint32_t> written = written_positions();
     std::set<size_t> reported_cname;
-    for (size_t j = 0; j < n; ++j) {
-        const ResourceRecordSet& r = records[j];
-        if (r.type == "CNAME" && r.name == zone_.name && written_by[j] >= 0) {
+    for (uint32_t j : positions_of_written_names(written)) {
+        const ResourceRecordSet& r = *records_[j];
+        if (r.type == "CNAME" && r.name == zone_.name && written_by_[j] >= 0) {
             error(r.where, kInvalidChangeBatch,
                   "RRSet of type CNAME with DNS name " + r.name +
                       " is not permitted at apex in zone " + zone_.name);
             continue;
         }
-        if (r.type == "SOA" && r.name != zone_.name && written_by[j] >= 0)
+        if (r.type == "SOA" && r.name != zone_.name && written_by_[j] >= 0)
             error(r.where, kInvalidChangeBatch,
                   "RRSet of type SOA with DNS name " + r.name +
                       " is not permitted: the only SOA record is the one at the apex of zone " +
                       zone_.name);
-        for (size_t i = 0; i < j; ++i) {
-            const ResourceRecordSet& o = records[i];
-            if (o.name != r.name) continue;
+        std::vector<uint32_t> earlier;
+        index_.for_each_named(r.name, [&](uint32_t i) {
+            if (i < j && records_[i]) earlier.push_back(i);
+        });
+        for (uint32_t i : earlier) {
+            const ResourceRecordSet& o = *records_[i];
             // One report per conflicting pair, on the record the batch wrote last.
-            size_t reporter = written_by[j] >= 0 ? j : i;
-            if (written_by[reporter] < 0) continue;
-            const ResourceRecordSet& rep = records[reporter];
-            const ResourceRecordSet& other = records[reporter == j ? i : j];
+            size_t reporter = written_by_[j] >= 0 ? j : i;
+            if (written_by_[reporter] < 0) continue;
+            const ResourceRecordSet& rep = *records_[reporter];
+            const ResourceRecordSet& other = *records_[reporter == j ? i : j];
             if (rep.name == zone_.name && (rep.type == "CNAME" || other.type == "CNAME")) continue;
             if ((rep.type == "CNAME") != (other.type == "CNAME")) {
                 if (rep.type == "CNAME") {
@@ -357,35 +418,37 @@ void BatchValidator::check_result(const std::vector<Change>& changes) {
                           policy_description(other) + ").");
         }
     }
-    if (std::count_if(records.begin(), records.end(), [&](const auto& r) {
-            return r.name == zone_.name && r.type == "SOA";
-        }) != 1) {
+    std::vector<uint32_t> apex_soa;
+    index_.for_each_named(zone_.name, [&](uint32_t p) {
+        if (records_[p] && records_[p]->type == "SOA") apex_soa.push_back(p);
+    });
+    if (apex_soa.size() != 1) {
         // A create of a second SOA; deletes were reported during play.
-        for (size_t j = 0; j < n; ++j)
-            if (records[j].type == "SOA" && records[j].name == zone_.name && written_by[j] >= 0 &&
-                changes[written_by[j]].action == ChangeAction::Create)
-                error(records[j].where, kInvalidChangeBatch,
+        for (uint32_t j : apex_soa)
+            if (written_by_[j] >= 0 && changes[written_by_[j]].action == ChangeAction::Create)
+                error(records_[j]->where, kInvalidChangeBatch,
                       "A HostedZone must contain exactly one SOA record.");
     }
-    check_group_sizes();
-    check_aliases(changes);
+    check_group_sizes(written);
+    check_aliases();
 }
 
 // Quotas per name and type (§2.3, S14), and one CIDR collection per group.
-void BatchValidator::check_group_sizes() {
+void BatchValidator::check_group_sizes(const std::vector<uint32_t>& written) {
     std::set<std::pair<std::string, std::string>> done;
-    for (size_t j = 0; j < records.size(); ++j) {
-        const ResourceRecordSet& r = records[j];
-        if (written_by[j] < 0 || !done.insert({r.name, r.type}).second) continue;
+    for (uint32_t j : written) {
+        const ResourceRecordSet& r = *records_[j];
+        if (!done.insert({r.name, r.type}).second) continue;
         int count = 0;
         bool mixed_collections = false;
-        for (const auto& o : records) {
-            if (o.name != r.name || o.type != r.type) continue;
+        index_.for_each_named(r.name, [&](uint32_t p) {
+            const ResourceRecordSet* o = records_[p];
+            if (!o || o->type != r.type) return;
             ++count;
-            if (r.cidr_routing_config && o.cidr_routing_config &&
-                o.cidr_routing_config->collection_id != r.cidr_routing_config->collection_id)
+            if (r.cidr_routing_config && o->cidr_routing_config &&
+                o->cidr_routing_config->collection_id != r.cidr_routing_config->collection_id)
                 mixed_collections = true;
-        }
+        });
         const RoutingPolicy p = policy_of(r);
         const int limit = p == RoutingPolicy::Weighted || p == RoutingPolicy::MultiValue ? 100
                           : p == RoutingPolicy::Geoproximity                             ? 30
@@ -403,16 +466,21 @@ void BatchValidator::check_group_sizes() {
     }
 }
 
-void BatchValidator::check_aliases(const std::vector<Change>& changes) {
-    auto find_target = [&](const std::string& name,
-                           const std::string& type) -> const ResourceRecordSet* {
-        for (const auto& r : records)
-            if (r.name == name && r.type == type) return &r;
-        return nullptr;
-    };
-    for (size_t j = 0; j < records.size(); ++j) {
-        const ResourceRecordSet& r = records[j];
-        if (!r.alias_target || written_by[j] < 0) continue;
+// The first live record set, in zone order, with this name and type.
+const ResourceRecordSet* BatchValidator::find_target(const std::string& name,
+                                                     const std::string& type) const {
+    const ResourceRecordSet* found = nullptr;
+    index_.for_each_named(name, [&](uint32_t p) {
+        if (!found && records_[p] && records_[p]->type == type) found = records_[p];
+    });
+    return found;
+}
+
+void BatchValidator::check_aliases() {
+    const std::vector<uint32_t> written = written_positions();
+    for (uint32_t j : written) {
+        const ResourceRecordSet& r = *records_[j];
+        if (!r.alias_target) continue;
         const AliasTarget& a = *r.alias_target;
         const std::string head = "Tried to create an alias that targets " + a.dns_name + ", type " +
                                  r.type + " in zone " + a.hosted_zone_id;
@@ -445,21 +513,20 @@ void BatchValidator::check_aliases(const std::vector<Change>& changes) {
                          "local.alias_targets)"));
     }
     // Cycles among same-zone aliases: follow each alias chain; revisiting a group is a loop.
-    for (size_t j = 0; j < records.size(); ++j) {
-        if (written_by[j] < 0 || !records[j].alias_target ||
-            records[j].alias_target->hosted_zone_id != zone_.id)
-            continue;
-        std::vector<std::string> path = {records[j].name};
-        std::string type = records[j].type;
-        std::set<std::string> seen = {records[j].name};
-        const ResourceRecordSet* cur = &records[j];
+    for (uint32_t j : written) {
+        const ResourceRecordSet& start = *records_[j];
+        if (!start.alias_target || start.alias_target->hosted_zone_id != zone_.id) continue;
+        std::vector<std::string> path = {start.name};
+        std::string type = start.type;
+        std::set<std::string> seen = {start.name};
+        const ResourceRecordSet* cur = &start;
         while (cur && cur->alias_target && cur->alias_target->hosted_zone_id == zone_.id) {
             const std::string next = cur->alias_target->dns_name;
             path.push_back(next);
-            if (next == records[j].name) {
+            if (next == start.name) {
                 std::string chain;
                 for (size_t k = 0; k < path.size(); ++k) chain += (k ? " -> " : "") + path[k];
-                error(records[j].where, kInvalidChangeBatch,
+                error(start.where, kInvalidChangeBatch,
                       "Alias records of type " + type + " form a loop: " + chain);
                 break;
             }
@@ -467,7 +534,21 @@ void BatchValidator::check_aliases(const std::vector<Change>& changes) {
             cur = find_target(next, type);
         }
     }
-    (void)changes;
+}
+
+std::vector<ResourceRecordSet> BatchValidator::take_result(HostedZone& zone,
+                                                           std::vector<Change>& changes) {
+    std::vector<ResourceRecordSet> out;
+    out.reserve(records_.size());
+    for (size_t p = 0; p < records_.size(); ++p) {
+        if (!records_[p]) continue;
+        // A position holds either a zone record set (untouched) or the one its change wrote.
+        if (written_by_[p] >= 0)
+            out.push_back(std::move(changes[written_by_[p]].record_set));
+        else
+            out.push_back(std::move(zone.record_sets[p]));
+    }
+    return out;
 }
 
 }  // namespace
@@ -478,10 +559,10 @@ std::string change_label(const Change& change) {
            ", Type=" + r.type + ", SetIdentifier=" + r.set_identifier.value_or("null") + "]";
 }
 
-Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
+Diagnostics apply_change_batch(HostedZone& zone, ChangeBatch&& batch,
                                const ChangeContext& context) {
     BatchValidator v(zone, context);
-    std::vector<Change> changes = batch.changes;
+    std::vector<Change>& changes = batch.changes;
     if (changes.empty())
         v.error(batch.where, kInvalidInput,
                 "Invalid request: ChangeBatch must contain at least "
@@ -509,8 +590,13 @@ Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
     }
     v.play(changes);
     v.check_result(changes);
-    if (!has_errors(v.diagnostics)) zone.record_sets = std::move(v.records);
+    if (!has_errors(v.diagnostics)) zone.record_sets = v.take_result(zone, changes);
     return std::move(v.diagnostics);
+}
+
+Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
+                               const ChangeContext& context) {
+    return apply_change_batch(zone, ChangeBatch(batch), context);
 }
 
 Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,

@@ -47,6 +47,8 @@ struct ChangeContext {
 };
 Diagnostics apply_change_batch(HostedZone& zone, const ChangeBatch& batch,
                                const ChangeContext& context);
+// The same, taking the batch's record sets into the zone instead of copying them.
+Diagnostics apply_change_batch(HostedZone& zone, ChangeBatch&& batch, const ChangeContext& context);
 
 // "[Action=UPSERT, Name=app.example.com., Type=A, SetIdentifier=us-east-1-active]"
 std::string change_label(const Change& change);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "config/change_batch.hpp"
 #include "config/loader_internal.hpp"
@@ -98,17 +99,17 @@ class Loader {
         }
         for (const auto& kv : node) {
             std::string id = kv.first.Scalar();
-            auto dup = std::find_if(config.health_checks.begin(), config.health_checks.end(),
-                                    [&](const HealthCheck& h) { return h.id == id; });
-            if (dup != config.health_checks.end()) {
+            if (auto dup = check_positions_.find(id); dup != check_positions_.end()) {
+                const SourceLocation& first = config.health_checks[dup->second].where;
                 ctx.error(kv.first, kInvalidConfig,
-                          "health check '" + id + "' is defined twice (first at " +
-                              dup->where.file + ":" + std::to_string(dup->where.line) + ")");
+                          "health check '" + id + "' is defined twice (first at " + first.file +
+                              ":" + std::to_string(first.line) + ")");
                 continue;
             }
-            if (auto h = parse_health_check_entry(id, kv.second, ctx))
+            if (auto h = parse_health_check_entry(id, kv.second, ctx)) {
+                check_positions_.emplace(id, config.health_checks.size());
                 config.health_checks.push_back(std::move(*h));
-            else
+            } else
                 unparsed_health_checks_.insert(id);
         }
     }
@@ -155,6 +156,7 @@ class Loader {
             ctx.error(records, kInvalidConfig, path + ".ResourceRecordSets must be a list");
             records_ok = false;
         } else if (records.IsDefined()) {
+            initial.changes.reserve(records.size());
             for (size_t j = 0; j < records.size(); ++j) {
                 auto r = parse_resource_record_set(
                     records[j], ctx, path + ".ResourceRecordSets[" + std::to_string(j) + "]");
@@ -177,7 +179,8 @@ class Loader {
         cc.cidr_collections = &config.local.cidr_collections;
         cc.lenient = options_.lenient;
         cc.request_limits = false;
-        if (!initial.changes.empty() && records_ok) append(apply_change_batch(zone, initial, cc));
+        if (!initial.changes.empty() && records_ok)
+            append(apply_change_batch(zone, std::move(initial), cc));
         cc.request_limits = true;
 
         YAML::Node batches = m.node("ChangeBatches");
@@ -219,6 +222,9 @@ class Loader {
     std::vector<Document> documents_;
     Diagnostics diagnostics_;
     std::set<std::string> unparsed_health_checks_;  // written, but failed to parse
+    // Where each parsed check sits in Config::health_checks (before the sort by id), so that a
+    // repeated id is found without scanning every check.
+    std::unordered_map<std::string, size_t> check_positions_;
 };
 
 // The zone a stand-alone change batch is checked against: the longest common suffix of its record

@@ -75,7 +75,8 @@ struct Engine::Impl {
 
     config::ConfigPtr config;
     uint64_t generation = 0;
-    std::vector<RuntimePtr> checks;  // in config.health_checks order
+    std::vector<RuntimePtr> checks;      // in config.health_checks order
+    std::vector<RuntimePtr> calculated;  // the CALCULATED ones among them, in the same order
     std::optional<config::ClockSettings> clock_settings;
     std::optional<config::FleetSettings> fleet_settings;
     double scale = 1.0;
@@ -125,7 +126,8 @@ struct Engine::Impl {
     }
 
     void changed(CheckRuntime* only = nullptr) {
-        if (recompute_verdicts(checks, *config, log, only)) dirty = true;
+        if (recompute_verdicts(checks, *config, log, only, only ? &calculated : nullptr))
+            dirty = true;
         if (!dirty || clock->manual() || publish_pending || stopping) return;
         publish_pending = true;
         if (!publish_sleeper) {
@@ -284,6 +286,10 @@ struct Engine::Impl {
         }
         for (auto& [id, c] : previous) c->stop();
         checks = std::move(installed);
+        calculated.clear();
+        for (const auto& c : checks)
+            if (c->check.config.type == config::HealthCheckType::CALCULATED)
+                calculated.push_back(c);
         recompute_verdicts(checks, *config, log);
         dirty = false;
         return table();

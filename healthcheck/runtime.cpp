@@ -131,7 +131,8 @@ std::string apply_user_state(CheckRuntime& check, const std::string& state) {
 
 bool recompute_verdicts(std::vector<std::shared_ptr<CheckRuntime>>& checks,
                         const config::Config& config,
-                        const std::function<void(const std::string&)>& log, CheckRuntime* only) {
+                        const std::function<void(const std::string&)>& log, CheckRuntime* only,
+                        const std::vector<std::shared_ptr<CheckRuntime>>* calculated) {
     bool changed = false;
     auto settle = [&](CheckRuntime& c) {
         const auto& hc = c.check.config;
@@ -155,7 +156,7 @@ bool recompute_verdicts(std::vector<std::shared_ptr<CheckRuntime>>& checks,
         }
     }
     // Children may not be CALCULATED (§8 pt 10), so one pass over the parents suffices.
-    for (auto& c : checks) {
+    for (auto& c : calculated ? *calculated : checks) {
         if (c->check.config.type != HealthCheckType::CALCULATED) continue;
         auto [healthy, count] = healthy_children(*c, checks, config);
         int threshold = c->check.config.health_threshold.value_or(count);

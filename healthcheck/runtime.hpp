@@ -67,11 +67,14 @@ std::string apply_user_state(CheckRuntime& check, const std::string& state);
 
 // Recomputes final verdicts of all checks (CALCULATED after the others, §1.4 pts 6-7). Calls
 // `log` once per check whose final verdict changed; returns true if any changed. With `only`,
-// just that check and the CALCULATED ones are settled (one probe result changes one check).
+// just that check and the CALCULATED ones are settled (one probe result changes one check);
+// `calculated`, when given, lists the CALCULATED ones in `checks` order, so that a probe result
+// costs O(CALCULATED checks) rather than a pass over every check.
 bool recompute_verdicts(std::vector<std::shared_ptr<CheckRuntime>>& checks,
                         const config::Config& config,
                         const std::function<void(const std::string&)>& log,
-                        CheckRuntime* only = nullptr);
+                        CheckRuntime* only = nullptr,
+                        const std::vector<std::shared_ptr<CheckRuntime>>* calculated = nullptr);
 
 CheckStatus status_of(const CheckRuntime& check,
                       const std::vector<std::shared_ptr<CheckRuntime>>& checks,

@@ -2,9 +2,11 @@
 
 #include <pthread.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -102,7 +104,13 @@ bool App::ready() const {
 }
 
 boost::asio::awaitable<HttpResponse> App::handle_http(const RouteRequest& request) {
-    if (request.path.starts_with("/2013-04-01/")) co_return handle_route53_request(*this, request);
+    if (request.path.starts_with("/2013-04-01/"))
+        co_return co_await boost::asio::co_spawn(
+            route53_pool_,
+            [this, &request]() -> boost::asio::awaitable<HttpResponse> {
+                co_return handle_route53_request(*this, request);
+            },
+            boost::asio::use_awaitable);
     co_return co_await handle_admin_request(*this, request);
 }
 
@@ -424,6 +432,7 @@ void App::stop() {
     if (stopping_.exchange(true)) return;
     ready_ = false;
     if (admin_) admin_->stop();
+    route53_pool_.join();  // the API's last requests finish before the store closes
     if (dns_) dns_->stop();
     if (store_) store_->close();  // its thread calls into the engine and republishes
     if (replicas_) replicas_->stop();

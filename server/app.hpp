@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -90,6 +91,10 @@ class App final : public Control {
     std::unique_ptr<QueryLog> query_log_;  // outlives dns_: the workers write into its rings
     std::unique_ptr<DnsServer> dns_;
     std::unique_ptr<HttpServer> admin_;
+    // The Route 53 API's requests run here, not on the HTTP server's threads: a write waits for
+    // the store's write lock and rebuilds what is served, and /healthz, /readyz and /metrics
+    // must not wait behind it.
+    boost::asio::thread_pool route53_pool_{2};
     std::unique_ptr<Store> store_;
     std::unique_ptr<ReplicaHealth> replicas_;  // with --store etcd://: one probe fleet
     config::ConfigPtr file_config_;            // last valid config file, CLI overrides applied

@@ -1,7 +1,9 @@
 // Record sets (semantics §4, §6): ChangeResourceRecordSets through the config module's whole-batch
 // validator, ListResourceRecordSets in Route 53's order with its paging.
 #include <algorithm>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
 #include "config/change_batch.hpp"
 #include "config/parse.hpp"
@@ -26,11 +28,10 @@ SortKey sort_key(const config::ResourceRecordSet& r) {
 // stored zone can name checks that are gone; the validator would take those for the change's.
 void forget_deleted_checks(config::HostedZone& zone,
                            const std::vector<config::HealthCheck>& checks) {
+    std::unordered_set<std::string_view> ids;
+    for (const auto& c : checks) ids.insert(c.id);
     for (auto& r : zone.record_sets)
-        if (r.health_check_id &&
-            std::none_of(checks.begin(), checks.end(),
-                         [&](const config::HealthCheck& c) { return c.id == *r.health_check_id; }))
-            r.health_check_id.reset();
+        if (r.health_check_id && !ids.count(*r.health_check_id)) r.health_check_id.reset();
 }
 
 HttpResponse change_record_sets(Request& rq, const std::string& id) {
@@ -60,14 +61,15 @@ HttpResponse change_record_sets(Request& rq, const std::string& id) {
     }
     config::HostedZone changed = zone->zone;
     forget_deleted_checks(changed, checks);
-    ds = config::apply_change_batch(changed, *batch, context);
+    const std::string comment = batch->comment;
+    ds = config::apply_change_batch(changed, std::move(*batch), context);
     if (config::has_errors(ds)) return diagnostics_error(ds, rq.version());
 
     auto next = mutation.next();
     ZoneEntry entry = *zone;
     entry.zone = std::move(changed);
     next->zones[id] = std::move(entry);
-    auto change = record_change(*next, batch->comment);
+    auto change = record_change(*next, comment);
     if (auto failed = mutation.publish(next)) return *failed;
     return xml_reply(http::status::ok, "ChangeResourceRecordSetsResponse",
                      {{"ChangeInfo", change_info(rq, change, true)}}, rq.version());
