@@ -1,0 +1,23 @@
+#!/bin/sh
+# How soon after the deciding probe DNS answers differently: the real r53sim, one HTTP check
+# (FailureThreshold 1) on a loopback target that timestamps its responses, and a DNS poll loop
+# (one query every ~50 us) that timestamps the first new answer. A single checker and the default
+# fleet of 16, each at two probe intervals; min/median/max over FLIPS flips each way.
+#
+#   tests/bench/switch_latency.sh [BUILD_DIR]      (FLIPS=30, INTERVALS="100 1000" in ms)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../../build}
+flips=${FLIPS:-30}
+intervals=${INTERVALS:-100 1000}
+cmake --build "$build" --target r53sim switch_latency_bench -j2 >/dev/null
+work=$(mktemp -d /tmp/r53sim-switch.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+status=0
+for checkers in 1 16; do
+    for interval in $intervals; do
+        "$build/tests/bench/switch_latency_bench" --binary "$build/server/r53sim" --work "$work" \
+            --checkers "$checkers" --interval-ms "$interval" --flips "$flips" || status=1
+    done
+done
+exit $status
