@@ -4,12 +4,12 @@
 # (one query every ~50 us) that timestamps the first new answer. A single checker and the default
 # fleet of 16, each at two probe intervals; min/median/max over FLIPS flips each way.
 #
-#   tests/bench/switch_latency.sh [BUILD_DIR]      (FLIPS=30, INTERVALS="100 1000" in ms)
+#   tests/bench/switch_latency.sh [BUILD_DIR]      (FLIPS=30, INTERVALS="100 500" in ms)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 flips=${FLIPS:-30}
-intervals=${INTERVALS:-100 1000}
+intervals=${INTERVALS:-100 500}
 cmake --build "$build" --target r53sim switch_latency_bench -j2 >/dev/null
 work=$(mktemp -d /tmp/r53sim-switch.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -308,6 +308,7 @@ struct Options {
     int interval_ms = 100;
     int flips = 30;
     int poll_gap_us = 50;
+    double explain_above_ms = 5;  // slower flips are broken down on stderr
 };
 
 // Route 53's fleet rule with FailureThreshold 1: how many distinct checkers answered the new way
@@ -342,12 +343,15 @@ std::optional<double> flip(Target& target, Poller& dns, const Options& o, bool t
     target.set(to_healthy);
     const auto deadline = Clock::now() + timeout;
     std::optional<Clock::time_point> seen;
+    Clock::time_point last_old{}, asked{};
     // Bounded in time and count: at most one query per poll gap until the deadline.
     for (long polls = 0; polls < 10'000'000 && Clock::now() < deadline; ++polls) {
+        asked = Clock::now();
         if (dns.ask() == want) {
             seen = Clock::now();
             break;
         }
+        last_old = Clock::now();
         if (o.poll_gap_us > 0)
             std::this_thread::sleep_for(std::chrono::microseconds(o.poll_gap_us));
     }
@@ -355,6 +359,15 @@ std::optional<double> flip(Target& target, Poller& dns, const Options& o, bool t
     if (!target.wait_distinct(static_cast<size_t>(o.checkers), timeout)) die("checkers missing");
     auto decided = target.kth_distinct(k);
     if (!seen || !decided) return std::nullopt;
+    const auto ms = [](Clock::duration d) { return duration<double, std::milli>(d).count(); };
+    // Where a slow sample's time went: the old answer still came after the deciding probe (the
+    // publish was late), or the query that saw the new one took long (a thread waited for a core).
+    if (ms(*seen - *decided) > o.explain_above_ms)
+        std::fprintf(stderr,
+                     "  slow flip: %.2f ms; last old answer %.2f ms after the deciding probe, "
+                     "the first new one asked %.2f ms after it and answered in %.2f ms\n",
+                     ms(*seen - *decided), ms(last_old - *decided), ms(asked - *decided),
+                     ms(*seen - asked));
     return duration<double, std::milli>(*seen - *decided).count();
 }
 
