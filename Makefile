@@ -44,7 +44,7 @@ test-sanitize: deps
 	  ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	sh tests/bench/dnsperf.sh $(BUILD_DIR)/server/r53sim
+	R53SIM_BINARY=$(BUILD_DIR)/server/r53sim bash tests/bench/dnsperf.sh
 
 # Debian package: dpkg-shlibdeps turns the binary's libraries into the package's Depends.
 package: build

@@ -86,8 +86,7 @@ struct Engine::Impl {
     std::map<std::string, CheckShare> shares;  // the prober's latest, by check id
 
     bool dirty = false;
-    bool publish_pending = false;
-    std::shared_ptr<Sleeper> publish_sleeper;
+    bool publish_pending = false;  // a posted publish has not run yet
     std::atomic<uint64_t> published_version{0};
 
     std::mutex advance_mutex;  // one advance_clock at a time walks the manual clock
@@ -125,19 +124,17 @@ struct Engine::Impl {
         if (publish) publish(std::move(t));
     }
 
+    // A changed verdict is published at once: the publish is posted behind the handlers already
+    // queued, so results that complete in the same turn of the io_context go out together, and
+    // the deciding result waits for nothing else. Results that change no verdict publish nothing.
     void changed(CheckRuntime* only = nullptr) {
         if (recompute_verdicts(checks, *config, log, only, only ? &calculated : nullptr))
             dirty = true;
         if (!dirty || clock->manual() || publish_pending || stopping) return;
         publish_pending = true;
-        if (!publish_sleeper) {
-            publish_sleeper = std::make_shared<Sleeper>(io.get_executor(), *clock);
-        }
-        // The coroutine holds the sleeper: a reload may drop ours while it waits.
-        spawn([this, sleeper = publish_sleeper]() -> asio::awaitable<void> {
-            bool elapsed = co_await sleeper->clock().sleep(*sleeper, options.publish_coalesce);
+        asio::post(io, [this] {
             publish_pending = false;
-            if (elapsed && dirty && !stopping) publish_now();
+            if (dirty && !stopping) publish_now();
         });
     }
 
@@ -256,10 +253,7 @@ struct Engine::Impl {
         if (rebuild) {
             for (auto& [id, c] : previous) c->stop();
             previous.clear();
-            if (publish_sleeper) publish_sleeper->cancel();
             if (clock) retired_clocks.push_back(std::move(clock));
-            publish_sleeper.reset();
-            publish_pending = false;
             clock = make_clock(next->local.clock);
             clock_made = std::chrono::steady_clock::now();
             clock_settings = next->local.clock;
@@ -342,7 +336,6 @@ struct Engine::Impl {
     void stop_everything() {
         stopping = true;
         for (auto& c : checks) c->stop();
-        if (publish_sleeper) publish_sleeper->cancel();
         work.reset();
     }
 };

@@ -1,5 +1,6 @@
 // The probe engine: runs every health check's virtual checker fleet on one io_context thread and
-// publishes an immutable HealthTable whenever a verdict changes (coalesced).
+// publishes an immutable HealthTable as soon as a verdict changes (results that complete together
+// are published together).
 #pragma once
 
 #include <array>
@@ -91,10 +92,8 @@ struct CheckShare {
     std::vector<CheckerShare> checkers;
 };
 
-struct EngineOptions {
-    // The engine's clock follows Config::local.clock; these are test hooks.
-    std::chrono::milliseconds publish_coalesce{5};
-};
+// The engine's clock follows Config::local.clock; nothing else is tunable today.
+struct EngineOptions {};
 
 class Engine {
   public:

@@ -168,6 +168,10 @@ ClockReading App::clock() const {
     return reading;
 }
 
+std::optional<size_t> App::snapshots_live() const {
+    return holder_->live();
+}
+
 std::optional<QueryLogStats> App::query_log_stats() const {
     if (!query_log_ || !query_log_->has_file()) return std::nullopt;
     return query_log_->stats();

@@ -70,6 +70,7 @@ class App final : public Control {
         const QueryFilter& filter) const override;
     std::optional<QueryLogStats> query_log_stats() const override;
     EventFeed* events() override { return &events_; }
+    std::optional<size_t> snapshots_live() const override;
     Store& store() override { return *store_; }
     // Rebuilds the served Config from the last good config file plus the API's objects.
     bool republish(config::Diagnostics& diagnostics) override;

@@ -191,6 +191,15 @@ void add_process_families(Control& control, std::vector<MetricFamily>& out) {
     zones.metric.push_back(
         value_metric(MetricType::Gauge, config ? static_cast<double>(config->zones.size()) : 0));
     out.push_back(std::move(zones));
+
+    if (auto live = control.snapshots_live()) {
+        auto snapshots = family("r53sim_snapshots_live",
+                                "Serving snapshots not yet freed: the current one plus replaced "
+                                "ones a DNS worker may still read.",
+                                MetricType::Gauge);
+        snapshots.metric.push_back(value_metric(MetricType::Gauge, static_cast<double>(*live)));
+        out.push_back(std::move(snapshots));
+    }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,6 +74,10 @@ class Control {
     }
     // The query-log file's counts; nullopt when no file is written.
     virtual std::optional<QueryLogStats> query_log_stats() const { return std::nullopt; }
+
+    // Serving snapshots not yet freed (the current one and replaced ones a DNS worker may still
+    // hold); nullopt when not known.
+    virtual std::optional<size_t> snapshots_live() const { return std::nullopt; }
 
     // Health transitions, publishes and answer changes (GET /v1/events); null when there is none.
     virtual EventFeed* events() { return nullptr; }

@@ -1,6 +1,7 @@
 #include "server/dns/dns_server.hpp"
 
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -60,8 +61,8 @@ std::string endpoint_text(const asio::ip::address& address, uint16_t port) {
 }  // namespace
 
 struct Worker {
-    Worker(DnsServer::Impl& server_, StateHolder& holder, unsigned index_)
-        : server(server_), index(index_), processor(holder, index_) {}
+    Worker(DnsServer::Impl& server_, StateHolder& holder_, unsigned index_)
+        : server(server_), holder(holder_), index(index_), processor(holder_, index_) {}
 
     void prepare_batches() {
         rx_buffer.resize(kBatch * kRxSlot);
@@ -113,6 +114,16 @@ struct Worker {
         arm_udp();
     }
 
+    // On this worker's thread, like its queries: the snapshot cache is per thread.
+    void arm_refresh(std::chrono::milliseconds period) {
+        refresh_timer->expires_after(period);
+        refresh_timer->async_wait([this, period](const boost::system::error_code& ec) {
+            if (ec) return;
+            holder.refresh();
+            arm_refresh(period);
+        });
+    }
+
     void send_all(int fd, int count, QueryCounters& counters) noexcept {
         int sent = 0;
         while (sent < count) {
@@ -133,6 +144,7 @@ struct Worker {
     }
 
     DnsServer::Impl& server;
+    StateHolder& holder;
     const unsigned index;
     // TCP connections this worker holds and may hold. Declared before `io`: they outlive the
     // sessions, which give their slot back when the io_context destroys them.
@@ -140,6 +152,7 @@ struct Worker {
     size_t tcp_share = 0;    // 0: this worker serves no TCP
     asio::io_context io{1};  // declared before every socket: destroyed after them
     std::optional<udp::socket> udp_socket;
+    std::optional<asio::steady_timer> refresh_timer;
     QueryProcessor processor;
     std::thread thread;
     // Scratch for TCP: one response at a time is built here, then copied into the session.
@@ -351,8 +364,18 @@ void DnsServer::start() {
     for (auto& w : s.workers) {
         w->prepare_batches();
         w->arm_udp();
+        if (s.options.snapshot_refresh.count() > 0) {
+            w->refresh_timer.emplace(w->io);
+            w->arm_refresh(s.options.snapshot_refresh);
+        }
     }
-    for (auto& w : s.workers) w->thread = std::thread([worker = w.get()] { worker->io.run(); });
+    for (auto& w : s.workers) {
+        w->thread = std::thread([worker = w.get()] {
+            const std::string name = "r53-dns-" + std::to_string(worker->index);
+            pthread_setname_np(pthread_self(), name.c_str());  // 15 characters at most
+            worker->io.run();
+        });
+    }
 }
 
 void DnsServer::stop() noexcept {

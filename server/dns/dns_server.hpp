@@ -33,6 +33,9 @@ struct DnsServerOptions {
     // Queries answered from one read of a connection before their responses are written (in
     // order, in one write); the rest wait in the buffer for the next round.
     size_t tcp_max_pipelined = 32;
+    // How often each worker lets go of a replaced snapshot when no query came to make it look
+    // (StateHolder::refresh), so an idle worker does not keep old zones alive.
+    std::chrono::milliseconds snapshot_refresh{250};
     // Each worker gets its own ring of this log (server/dns/query_log.hpp); nullptr = no log.
     QueryLog* query_log = nullptr;
 };

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <ldns/ldns.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -521,6 +523,35 @@ TEST_F(DnsServerTest, ClientSubnetIsEchoed) {
     EXPECT_EQ(d[1], 8);   // option code
     EXPECT_EQ(d[6], 24);  // source prefix echoed
     EXPECT_EQ(d[8], 198);
+}
+
+// A worker that answered from a snapshot and then gets no query lets go of it on its refresh
+// timer, and the reclaimer, not the worker, frees it.
+TEST(DnsServer, AnIdleWorkerLetsGoOfAReplacedSnapshot) {
+    std::promise<std::string> freed;
+    auto freed_by = freed.get_future();
+    auto built = example_state();
+    auto* copy = new resolver::ServingState(*built);
+    resolver::ServingStatePtr first(copy, [&freed](const resolver::ServingState* p) {
+        char name[16] = {};
+        pthread_getname_np(pthread_self(), name, sizeof name);
+        freed.set_value(name);
+        delete p;
+    });
+    StateHolder holder(std::move(first));
+    DnsServerOptions options;
+    options.workers = 1;
+    options.snapshot_refresh = std::chrono::milliseconds(20);
+    DnsServer server(options, holder);
+    server.start();
+    UdpClient client(server.bound_port());
+    auto reply = client.ask(make_query(ask("www.example.com")));
+    ASSERT_NE(reply, nullptr);  // the worker now holds the first snapshot
+    holder.publish(built);
+    // Bounded wait for the free, not a timing threshold: no query comes to make the worker look.
+    ASSERT_EQ(freed_by.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_EQ(freed_by.get(), "r53-reclaim");
+    EXPECT_EQ(holder.live(), 1u);
 }
 
 TEST(DnsServer, ServfailWithoutAState) {

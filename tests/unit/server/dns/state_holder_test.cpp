@@ -1,9 +1,13 @@
 #include "server/dns/state_holder.hpp"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -45,10 +49,73 @@ TEST(StateHolder, LocalKeepsItsSnapshotAliveAfterAPublish) {
     const resolver::ServingState& seen = holder.local();
     std::weak_ptr<const resolver::ServingState> first = holder.current();
     holder.publish(state(2));
-    EXPECT_FALSE(first.expired());  // this thread still reads it until its next local()
+    EXPECT_EQ(holder.reclaim(), 1u);  // this thread still reads it: not freed
+    EXPECT_FALSE(first.expired());
     EXPECT_EQ(seen.generation, 1u);
     EXPECT_EQ(holder.local().generation, 2u);
+    EXPECT_EQ(holder.reclaim(), 0u);  // nobody holds it now: freed (here, or by the reclaimer)
     EXPECT_TRUE(first.expired());
+}
+
+TEST(StateHolder, LiveCountsTheCurrentAndTheRetiredStillRead) {
+    StateHolder holder;
+    EXPECT_EQ(holder.live(), 0u);
+    holder.publish(state(1));
+    EXPECT_EQ(holder.live(), 1u);
+    EXPECT_EQ(holder.local().generation, 1u);
+    holder.publish(state(2));
+    holder.publish(state(3));
+    EXPECT_EQ(holder.reclaim(), 1u);  // 2 was never read: freed; this thread still reads 1
+    EXPECT_EQ(holder.live(), 2u);
+    holder.refresh();
+    EXPECT_EQ(holder.reclaim(), 0u);
+    EXPECT_EQ(holder.live(), 1u);
+    EXPECT_EQ(holder.local().generation, 3u);
+}
+
+// What a destructor hook sees: the thread that freed a state.
+struct FreedBy {
+    std::promise<std::pair<std::thread::id, std::string>> freed;
+    std::future<std::pair<std::thread::id, std::string>> seen = freed.get_future();
+};
+
+resolver::ServingStatePtr watched_state(uint64_t n, FreedBy& hook) {
+    auto* s = new resolver::ServingState();
+    s->generation = n;
+    return resolver::ServingStatePtr(s, [&hook](const resolver::ServingState* p) {
+        char name[16] = {};
+        pthread_getname_np(pthread_self(), name, sizeof name);
+        hook.freed.set_value({std::this_thread::get_id(), name});
+        delete p;
+    });
+}
+
+// The reader that drops the last outside reference does not free: the reclaimer thread does.
+TEST(StateHolder, AReaderLettingGoNeverFreesTheSnapshot) {
+    FreedBy hook;
+    StateHolder holder(watched_state(1, hook));
+    std::promise<void> read_first, published;
+    auto published_seen = published.get_future();
+    std::thread::id reader_id;
+    std::thread reader([&] {
+        reader_id = std::this_thread::get_id();
+        EXPECT_EQ(holder.local().generation, 1u);
+        read_first.set_value();
+        published_seen.wait();
+        EXPECT_EQ(holder.local().generation, 2u);  // lets go of 1: nobody else holds it
+        // Stays alive until it is freed, so that no thread exit can free it in its place.
+        EXPECT_EQ(hook.seen.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    });
+    read_first.get_future().wait();
+    holder.publish(state(2));
+    published.set_value();
+    reader.join();
+    ASSERT_EQ(hook.seen.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    const auto [freeing_thread, name] = hook.seen.get();
+    EXPECT_NE(freeing_thread, reader_id);
+    EXPECT_NE(freeing_thread, std::this_thread::get_id());  // nor the publisher's call
+    EXPECT_EQ(name, "r53-reclaim");
+    EXPECT_EQ(holder.live(), 1u);
 }
 
 // Readers on several threads always see a whole snapshot, never an older one than before.
