@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "config/alias_targets.hpp"
 #include "config/geo_names.hpp"
 #include "config/record_checks.hpp"
 #include "config/yaml_util.hpp"
@@ -413,36 +414,10 @@ void BatchValidator::check_aliases(const std::vector<Change>& changes) {
     for (size_t j = 0; j < records.size(); ++j) {
         const ResourceRecordSet& r = records[j];
         if (!r.alias_target || written_by[j] < 0) continue;
-        const AliasTarget& a = *r.alias_target;
-        const std::string head = "Tried to create an alias that targets " + a.dns_name + ", type " +
-                                 r.type + " in zone " + a.hosted_zone_id;
-        const AwsAliasTarget* aws = nullptr;
-        if (ctx_.alias_targets)
-            for (const auto& t : *ctx_.alias_targets)
-                if (t.dns_name == a.dns_name) aws = &t;
-        if (aws) {
-            bool has_values =
-                (r.type == "A" && !aws->a.empty()) || (r.type == "AAAA" && !aws->aaaa.empty());
-            if (!has_values)
-                error(r.where, kInvalidChangeBatch,
-                      head + ", but that target was not found (local.alias_targets gives " +
-                          a.dns_name + " no " + r.type + " addresses)");
-            continue;
-        }
-        if (a.hosted_zone_id == zone_.id) {
-            if (!in_zone(a.dns_name, zone_.name))
-                error(r.where, kInvalidChangeBatch,
-                      head + ", but the alias target name does not lie within the target zone");
-            else if (!find_target(a.dns_name, r.type))
-                error(r.where, kInvalidChangeBatch, head + ", but that target was not found");
-            continue;
-        }
-        error(r.where, kInvalidChangeBatch,
-              head + ", but that target was not found" +
-                  (in_zone(a.dns_name, zone_.name)
-                       ? " (a target in this zone needs HostedZoneId " + zone_.id + ")"
-                       : " (an AWS resource outside the configured zones must be declared under "
-                         "local.alias_targets)"));
+        if (ctx_.defer_alias_targets) continue;
+        if (auto problem =
+                alias_target_problem(r, zone_, records, ctx_.other_zones, ctx_.alias_targets))
+            error(r.where, kInvalidChangeBatch, *problem);
     }
     // Cycles among same-zone aliases: follow each alias chain; revisiting a group is a loop.
     for (size_t j = 0; j < records.size(); ++j) {
