@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 
+#include "config/alias_targets.hpp"
 #include "config/geo_names.hpp"
 #include "config/record_checks.hpp"
 #include "config/record_index.hpp"
@@ -478,39 +479,19 @@ const ResourceRecordSet* BatchValidator::find_target(const std::string& name,
 
 void BatchValidator::check_aliases() {
     const std::vector<uint32_t> written = written_positions();
+    const RecordLookup has_record = [this](const HostedZone& zone, const std::string& name,
+                                           const std::string& type) {
+        if (&zone == &zone_) return find_target(name, type) != nullptr;
+        return std::any_of(
+            zone.record_sets.begin(), zone.record_sets.end(),
+            [&](const ResourceRecordSet& o) { return o.name == name && o.type == type; });
+    };
     for (uint32_t j : written) {
         const ResourceRecordSet& r = *records_[j];
-        if (!r.alias_target) continue;
-        const AliasTarget& a = *r.alias_target;
-        const std::string head = "Tried to create an alias that targets " + a.dns_name + ", type " +
-                                 r.type + " in zone " + a.hosted_zone_id;
-        const AwsAliasTarget* aws = nullptr;
-        if (ctx_.alias_targets)
-            for (const auto& t : *ctx_.alias_targets)
-                if (t.dns_name == a.dns_name) aws = &t;
-        if (aws) {
-            bool has_values =
-                (r.type == "A" && !aws->a.empty()) || (r.type == "AAAA" && !aws->aaaa.empty());
-            if (!has_values)
-                error(r.where, kInvalidChangeBatch,
-                      head + ", but that target was not found (local.alias_targets gives " +
-                          a.dns_name + " no " + r.type + " addresses)");
-            continue;
-        }
-        if (a.hosted_zone_id == zone_.id) {
-            if (!in_zone(a.dns_name, zone_.name))
-                error(r.where, kInvalidChangeBatch,
-                      head + ", but the alias target name does not lie within the target zone");
-            else if (!find_target(a.dns_name, r.type))
-                error(r.where, kInvalidChangeBatch, head + ", but that target was not found");
-            continue;
-        }
-        error(r.where, kInvalidChangeBatch,
-              head + ", but that target was not found" +
-                  (in_zone(a.dns_name, zone_.name)
-                       ? " (a target in this zone needs HostedZoneId " + zone_.id + ")"
-                       : " (an AWS resource outside the configured zones must be declared under "
-                         "local.alias_targets)"));
+        if (!r.alias_target || ctx_.defer_alias_targets) continue;
+        if (auto problem =
+                alias_target_problem(r, zone_, has_record, ctx_.other_zones, ctx_.alias_targets))
+            error(r.where, kInvalidChangeBatch, *problem);
     }
     // Cycles among same-zone aliases: follow each alias chain; revisiting a group is a loop.
     for (uint32_t j : written) {

@@ -37,6 +37,12 @@ struct ChangeContext {
     const std::vector<HealthCheck>* health_checks = nullptr;
     const std::vector<AwsAliasTarget>* alias_targets = nullptr;
     const std::vector<CidrCollection>* cidr_collections = nullptr;
+    // The hosted zones served beside this one: an alias whose HostedZoneId names one of them
+    // resolves there (§3). Null: none.
+    const std::vector<const HostedZone*>* other_zones = nullptr;
+    // Leave alias targets to check_alias_targets (config/alias_targets.hpp), run once every zone
+    // is known: a config file's zones may refer to one another in any order.
+    bool defer_alias_targets = false;
     // Ids of health checks that are written but failed to parse: their own errors are the root
     // problem, so a record that names one is not reported again as NoSuchHealthCheck.
     const std::set<std::string>* unparsed_health_checks = nullptr;

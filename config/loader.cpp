@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "config/alias_targets.hpp"
 #include "config/change_batch.hpp"
 #include "config/loader_internal.hpp"
 #include "config/parse.hpp"
@@ -76,6 +77,10 @@ class Loader {
             if (!doc.root.IsMap() || !doc.root["hosted_zones"].IsDefined()) continue;
             add_zones(doc.root["hosted_zones"], context(doc.file), *config);
         }
+        // Alias targets, once every zone is read (an alias may lead into a later zone). One into
+        // a zone with errors of its own is left alone: its target may be missing only because of
+        // them.
+        append(check_alias_targets(*config, zones_with_errors_));
         LoadResult result;
         result.diagnostics = std::move(diagnostics_);
         if (!has_errors(result.diagnostics)) result.config = std::move(config);
@@ -122,8 +127,14 @@ class Loader {
         for (size_t i = 0; i < list.size(); ++i) add_zone(list[i], i, ctx, config);
     }
 
+    size_t error_count() const {
+        return std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                             [](const Diagnostic& d) { return d.severity == Severity::Error; });
+    }
+
     void add_zone(const YAML::Node& node, size_t index, const ParseContext& ctx, Config& config) {
         const std::string path = "hosted_zones[" + std::to_string(index) + "]";
+        const size_t errors_before = error_count();
         MapReader m(node, ctx, path, {"Name", "Id", "ResourceRecordSets", "ChangeBatches"},
                     FieldStyle::Local);
         auto name = m.string("Name", true);
@@ -178,6 +189,7 @@ class Loader {
         cc.alias_targets = &config.local.alias_targets;
         cc.cidr_collections = &config.local.cidr_collections;
         cc.lenient = options_.lenient;
+        cc.defer_alias_targets = true;
         cc.request_limits = false;
         if (!initial.changes.empty() && records_ok)
             append(apply_change_batch(zone, std::move(initial), cc));
@@ -189,6 +201,7 @@ class Loader {
                       path + ".ChangeBatches must be a list of file names");
         else if (batches.IsDefined())
             for (const auto& b : batches) apply_batch_file(b, ctx, zone, cc);
+        if (error_count() > errors_before) zones_with_errors_.insert(zone.id);
         config.zones.push_back(std::move(zone));
     }
 
@@ -225,6 +238,7 @@ class Loader {
     // Where each parsed check sits in Config::health_checks (before the sort by id), so that a
     // repeated id is found without scanning every check.
     std::unordered_map<std::string, size_t> check_positions_;
+    std::set<std::string> zones_with_errors_;  // ids of zones that failed to load cleanly
 };
 
 // The zone a stand-alone change batch is checked against: the longest common suffix of its record

@@ -3,6 +3,7 @@
 
 #include "config/ip_prefix.hpp"
 #include "config/loader_internal.hpp"
+#include "config/suggest.hpp"
 #include "config/yaml_util.hpp"
 
 namespace r53::config {
@@ -294,13 +295,72 @@ void parse_client_locations(const YAML::Node& list, const ParseContext& ctx, Loc
     }
 }
 
+// local.latency: [{client: CIDR | default, regions: [best, next, ...]}]. The client is matched
+// by longest prefix (resolver/latency_table.hpp); every error names the entry's path and line.
+void parse_latency(const YAML::Node& list, const ParseContext& ctx, LocalSettings& local) {
+    if (!list.IsSequence())
+        return bad(ctx, list,
+                   "local.latency must be a list of {client: CIDR or default, regions: [...]}");
+    for (size_t i = 0; i < list.size(); ++i) {
+        std::string path = "local.latency[" + std::to_string(i) + "]";
+        MapReader m(list[i], ctx, path, {"client", "regions"}, FieldStyle::Local);
+        auto client = m.string("client", true);
+        auto regions = m.string_list("regions", true);
+        if (!m.ok()) continue;
+        LatencyPreference p;
+        p.where = ctx.at(list[i]);
+        std::optional<IpPrefix> block;
+        if (*client != "default") {
+            std::string why;
+            block = parse_ip_prefix(*client, PrefixForm::AddressOrPrefix, &why);
+            if (!block) {
+                // Not an address at all: say what is expected, or which word was meant.
+                std::string hint = did_you_mean(*client, {"default"});
+                if (hint.empty() && why.ends_with("is not an IP address"))
+                    hint = " (expected ADDRESS/LENGTH, an address, or default)";
+                bad(ctx, m.node("client"), "invalid CIDR in " + path + ".client: " + why + hint);
+                continue;
+            }
+            p.client = block->to_string();
+        }
+        for (const auto& other : local.latency) {
+            bool same = other.client ? block && parse_ip_prefix(*other.client) == block : !block;
+            if (same)
+                bad(ctx, m.node("client"),
+                    (p.client ? "client " + *p.client : std::string("the default")) +
+                        " is listed twice in local.latency (first at line " +
+                        std::to_string(other.where.line) + ")");
+        }
+        if (regions->empty())
+            bad(ctx, m.node("regions"), path + ".regions needs at least one latency region");
+        const auto& known = latency_region_names();
+        const YAML::Node listed = m.node("regions");
+        for (size_t j = 0; j < regions->size(); ++j) {
+            const std::string& region = (*regions)[j];
+            const YAML::Node at = listed.IsSequence() ? listed[j] : listed;
+            if (std::find(known.begin(), known.end(), region) == known.end())
+                bad(ctx, at,
+                    "unknown latency region '" + region + "' in " + path + ".regions" +
+                        did_you_mean(region, known));
+            else if (std::find(regions->begin(), regions->begin() + j, region) !=
+                     regions->begin() + j)
+                bad(ctx, at, "region " + region + " is listed twice in " + path + ".regions");
+        }
+        // Kept even when a region is wrong (the load fails anyway), so later duplicates of this
+        // client are still reported.
+        p.regions = *regions;
+        local.latency.push_back(std::move(p));
+    }
+}
+
 }  // namespace
 
 void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, LocalSettings& local) {
-    MapReader m(node, ctx, "local",
-                {"listen", "dns", "endpoints", "alias_targets", "cidr_collections",
-                 "client_locations", "default_client", "clock", "fleet", "workers", "routing_seed"},
-                FieldStyle::Local);
+    MapReader m(
+        node, ctx, "local",
+        {"listen", "dns", "endpoints", "alias_targets", "cidr_collections", "client_locations",
+         "default_client", "latency", "clock", "fleet", "workers", "routing_seed"},
+        FieldStyle::Local);
     if (!m.is_map()) return;
     if (m.has("listen")) {
         MapReader l(m.node("listen"), ctx, "local.listen", {"dns", "admin"}, FieldStyle::Local);
@@ -319,6 +379,7 @@ void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, Local
     if (m.has("alias_targets")) parse_alias_targets(m.node("alias_targets"), ctx, local);
     if (m.has("cidr_collections")) parse_cidr_collections(m.node("cidr_collections"), ctx, local);
     if (m.has("client_locations")) parse_client_locations(m.node("client_locations"), ctx, local);
+    if (m.has("latency")) parse_latency(m.node("latency"), ctx, local);
     if (auto dc = m.string("default_client")) {
         if (!valid_ip_address(*dc))
             bad(ctx, m.node("default_client"),

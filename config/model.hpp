@@ -204,6 +204,14 @@ struct ClientPrefix {
     std::optional<Coordinates> coordinates;
 };
 
+// One entry of local.latency: the latency regions a client prefers, best first. Route 53 ranks
+// regions by latency it measures; locally a test says the order (semantics §2.3, §8 point 15).
+struct LatencyPreference {
+    std::optional<std::string> client;  // CIDR or bare address; nullopt = the `default` entry
+    std::vector<std::string> regions;   // latency regions, best first
+    SourceLocation where;
+};
+
 enum class ClockMode { Real, Scaled, Manual };
 
 struct ClockSettings {
@@ -244,6 +252,7 @@ struct LocalSettings {
     std::vector<CidrCollection> cidr_collections;
     std::vector<ClientPrefix> client_locations;
     std::optional<std::string> default_client_address;  // location of loopback queries
+    std::vector<LatencyPreference> latency;             // client prefix -> ordered regions
     ClockSettings clock;
     FleetSettings fleet;
     int workers = 0;  // 0 = one per core

@@ -27,6 +27,15 @@ constexpr std::array kLatencyRegions = {
     "af-south-1",     "cn-north-1",     "cn-northwest-1", "us-gov-east-1",  "us-gov-west-1",
     "mx-central-1",   "ap-east-2",      "ap-southeast-6", "eusc-de-east-1"};
 
+}  // namespace
+
+const std::vector<std::string>& latency_region_names() {
+    static const std::vector<std::string> names(kLatencyRegions.begin(), kLatencyRegions.end());
+    return names;
+}
+
+namespace {
+
 template <size_t N>
 bool one_of(const std::array<const char*, N>& values, const std::string& v) {
     return std::any_of(values.begin(), values.end(), [&](const char* s) { return v == s; });

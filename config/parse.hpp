@@ -34,6 +34,9 @@ struct ParseContext {
 // The members of HealthCheckConfig, as the Route 53 API names them.
 const std::vector<std::string>& health_check_config_fields();
 
+// The latency regions a ResourceRecordSet's Region may name (§2.1), in the API's enum order.
+const std::vector<std::string>& latency_region_names();
+
 // A HealthCheckConfig after the aws CLI checks (ParamValidation), the server-side checks
 // (InvalidInput) and the §1.2 defaults. `local` receives what lenient mode interprets (the
 // non-existent RequestTimeout becomes local.response_timeout). nullopt when an error was found.

@@ -129,6 +129,7 @@ bool SingleChoicePolicy::select(const RecordGroup& group, EvalContext& ctx, bool
         size_t mark = out.size;
         if (emit_record(group, r, ctx, true, out)) {
             ctx.note([&] { return "chose '" + r.label + "'"; });
+            note_choice(group, r, ctx);
             return true;
         }
         out.size = static_cast<uint8_t>(mark);
@@ -145,6 +146,7 @@ bool SingleChoicePolicy::select(const RecordGroup& group, EvalContext& ctx, bool
     if (i < 0) return false;
     const Record& r = group.records[i];
     ctx.note([&] { return "chose '" + r.label + "' (fail-open)"; });
+    note_choice(group, r, ctx);
     return emit_record(group, r, ctx, false, out);
 }
 

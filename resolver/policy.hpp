@@ -85,6 +85,11 @@ class SingleChoicePolicy : public Policy {
     // Index of the preferred record among `available`, or -1 when none applies to the client.
     virtual int pick(const RecordGroup& group, const Candidates& available,
                      EvalContext& ctx) const noexcept = 0;
+    // Traces what made `chosen` the choice (explain), once it is chosen. Nothing by default.
+    virtual void note_choice(const RecordGroup& group, const Record& chosen,
+                             EvalContext& ctx) const noexcept {
+        (void)group, (void)chosen, (void)ctx;
+    }
 };
 
 const Policy& policy_for(config::RoutingPolicy policy) noexcept;

@@ -105,6 +105,7 @@ class Builder {
                 error({}, "InvalidInput", "default_client_address: invalid address '" + *d + "'");
         }
         impl_.locator.finish();
+        impl_.latency = LatencyTable(config_.local.latency);
     }
 
     void build_aws_targets() {
@@ -294,6 +295,7 @@ class Builder {
         }
         if (rs.alias_target) {
             rec.alias_dns_name = rs.alias_target->dns_name;
+            rec.alias_zone_id = rs.alias_target->hosted_zone_id;
             rec.evaluate_target_health = rs.alias_target->evaluate_target_health;
         } else {
             encode(rs.where, *owner, group->owner_text, type, group->type_text,
@@ -363,26 +365,42 @@ class Builder {
         }
     }
 
+    // An alias resolves in the served zone its HostedZoneId names, which may be another zone than
+    // its own (§3), else at a local stand-in for an AWS resource (AWS's service zone ids are not
+    // served zones; the stand-in is found by name, §8 point 17). Config validation refused
+    // everything else already with AWS's texts (config/alias_targets.hpp); these errors guard
+    // configs built without it.
     void resolve_aliases() {
         for (auto& zone : impl_.zones) {
-            std::string_view apex(reinterpret_cast<const char*>(zone->apex.data()),
-                                  zone->apex.size());
             for (auto& group : zone->groups) {
                 for (auto& rec : group->records) {
                     if (rec.alias_dns_name.empty()) continue;
                     auto wire = to_wire_name(rec.alias_dns_name);
                     std::string key = wire ? std::string(wire->begin(), wire->end()) : "";
-                    if (wire && is_at_or_below(key, apex)) {
-                        if (const Node* node = zone->node(key))
+                    bool zone_served = false;
+                    const Zone* target_zone = nullptr;
+                    for (const auto& z : impl_.zones) {
+                        if (z->id != rec.alias_zone_id) continue;
+                        zone_served = true;
+                        std::string_view apex(reinterpret_cast<const char*>(z->apex.data()),
+                                              z->apex.size());
+                        if (wire && is_at_or_below(key, apex)) target_zone = z.get();
+                    }
+                    if (target_zone) {
+                        if (const Node* node = target_zone->node(key))
                             rec.alias_group = node->find(group->type);
                     } else if (auto it = aws_by_name_.find(key); it != aws_by_name_.end()) {
                         rec.alias_aws = it->second;
                     }
-                    if (!rec.is_alias())
-                        error(group->where, "InvalidChangeBatch",
-                              "[Tried to create an alias that targets " + rec.alias_dns_name +
-                                  ", type " + group->type_text + " in zone " + zone->id +
-                                  ", but that target was not found]");
+                    if (rec.is_alias()) continue;
+                    const std::string head = "[Tried to create an alias that targets " +
+                                             rec.alias_dns_name + ", type " + group->type_text +
+                                             " in zone " + rec.alias_zone_id;
+                    error(group->where, "InvalidChangeBatch",
+                          head + (zone_served && !target_zone
+                                      ? ", but the alias target name does not lie within the "
+                                        "target zone]"
+                                      : ", but that target was not found]"));
                 }
             }
         }

@@ -14,6 +14,7 @@
 #include "config/model.hpp"
 #include "healthcheck/health_table.hpp"
 #include "resolver/client_location.hpp"
+#include "resolver/latency_table.hpp"
 #include "resolver/zone_set.hpp"
 
 namespace r53::resolver {
@@ -35,12 +36,14 @@ struct Record {
     uint32_t health_index = health::kNoHealthCheck;
     std::string health_check_id;  // for traces
 
-    // Exactly one of: values, a same-zone alias target group, an AWS alias target.
+    // Exactly one of: values, an alias target group (in the zone HostedZoneId names), an AWS
+    // alias target.
     RRset values;
     const RecordGroup* alias_group = nullptr;
     const AwsTarget* alias_aws = nullptr;
     bool evaluate_target_health = false;
     std::string alias_dns_name;  // as configured; resolved to a target after all zones load
+    std::string alias_zone_id;   // AliasTarget.HostedZoneId: the served zone the name lies in
     bool is_alias() const noexcept { return alias_group != nullptr || alias_aws != nullptr; }
 
     // Policy parameters (only the group's own policy's members are meaningful).
@@ -112,6 +115,7 @@ struct ZoneSet::Impl {
     NameMap<const Zone*> by_apex;
     std::vector<std::unique_ptr<AwsTarget>> aws_targets;
     ClientLocator locator;
+    LatencyTable latency;  // local.latency
 
     const Zone* zone_for(std::string_view apex_wire) const noexcept {
         auto it = by_apex.find(apex_wire);

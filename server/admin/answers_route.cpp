@@ -168,6 +168,14 @@ json::array client_choices(const config::Config& config) {
         out.push_back({{"address", address},
                        {"label", label.empty() ? p.cidr : label + " (" + p.cidr + ")"}});
     }
+    // local.latency clients: the dashboard can show the answer from each one's point of view.
+    for (const auto& p : config.local.latency) {
+        if (!p.client) continue;
+        std::string regions;
+        for (const auto& r : p.regions) regions += (regions.empty() ? "" : ", ") + r;
+        out.push_back({{"address", p.client->substr(0, p.client->find('/'))},
+                       {"label", "latency [" + regions + "] (" + *p.client + ")"}});
+    }
     return out;
 }
 

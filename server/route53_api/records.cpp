@@ -59,6 +59,12 @@ HttpResponse change_record_sets(Request& rq, const std::string& id) {
         context.alias_targets = &view.file->local.alias_targets;
         context.cidr_collections = &view.file->local.cidr_collections;
     }
+    // An alias may resolve in another served zone its HostedZoneId names (§3).
+    const std::vector<route53::ZoneEntry> served = view.zones();
+    std::vector<const config::HostedZone*> other_zones;
+    for (const auto& z : served)
+        if (z.zone.id != zone->zone.id) other_zones.push_back(&z.zone);
+    context.other_zones = &other_zones;
     config::HostedZone changed = zone->zone;
     forget_deleted_checks(changed, checks);
     const std::string comment = batch->comment;

@@ -81,6 +81,10 @@ TEST(CompleteExample, LoadsCleanly) {
     ASSERT_TRUE(l.client_locations[0].coordinates);
     EXPECT_DOUBLE_EQ(l.client_locations[0].coordinates->latitude, 50.1);
     EXPECT_EQ(l.default_client_address, "198.51.100.7");
+    ASSERT_EQ(l.latency.size(), 3u);
+    EXPECT_EQ(l.latency[0].regions, (std::vector<std::string>{"eu-west-1", "us-east-1"}));
+    EXPECT_EQ(l.latency[1].client, "2001:db8::/32");
+    EXPECT_FALSE(l.latency[2].client) << "the default entry";
     EXPECT_EQ(l.fleet.checkers_per_region, 2);
     EXPECT_EQ(l.fleet.seed, 1u);
     EXPECT_EQ(l.routing_seed, 42u);

@@ -152,7 +152,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "InvalidChangeBatch", "but that target was not found"},
         ErrorRow{"AWS alias target not in local.alias_targets",
                  [](Fixture& f) {
-                     f.add(alias("a.example.com.", "A", "my-alb.elb.amazonaws.com.", true));
+                     auto r = alias("a.example.com.", "A", "my-alb.elb.amazonaws.com.", true);
+                     r.alias_target->hosted_zone_id = "Z35SXDOTRQ7X7K";  // ELB us-east-1
+                     f.add(r);
                  },
                  "InvalidChangeBatch", "but that target was not found"},
         ErrorRow{"alias cycle",
