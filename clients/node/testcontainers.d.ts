@@ -23,6 +23,8 @@ export class StartedR53SimContainer extends AbstractStartedContainer {
   readonly client: R53Sim;
   /** Host and port of DNS from the UDP mapping of 53 (TCP's if no UDP port is published). */
   getDnsAddress(): { host: string; port: number };
+  /** The host port of the container's 53/udp or 53/tcp. */
+  getDnsPort(protocol?: 'udp' | 'tcp'): number;
   getAdminUrl(): string;
   getApiEndpoint(): ApiEndpoint;
   /** Network-alias mode: the alias, the container's IP on that network, port 53, the admin URL. */

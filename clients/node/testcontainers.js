@@ -15,7 +15,7 @@ try {
   throw new R53SimError('r53sim/testcontainers needs the testcontainers package: ' +
     'npm install --save-dev testcontainers');
 }
-const { AbstractStartedContainer, GenericContainer, Wait } = testcontainers;
+const { AbstractStartedContainer, GenericContainer, Wait, getContainerRuntimeClient } = testcontainers;
 
 const DNS_PORT = 53;
 const ADMIN_PORT = 8053;
@@ -94,6 +94,7 @@ class R53SimContainer extends GenericContainer {
     const started = await super.start();
     const container = new StartedR53SimContainer(started, this._alias);
     try {
+      container._ports = await publishedPorts(started.getId());
       await container._attach();
     } catch (e) {
       await started.stop();
@@ -103,18 +104,42 @@ class R53SimContainer extends GenericContainer {
   }
 }
 
+// '53/udp' -> host port, from the container's own port mappings. Testcontainers keys its mapped
+// ports by number alone when it filters them, so of 53/udp and 53/tcp it keeps only one; the
+// runtime's inspect data has both.
+async function publishedPorts(id) {
+  const client = await getContainerRuntimeClient();
+  const info = await client.container.inspect(client.container.getById(id));
+  const ports = new Map();
+  for (const [spec, bindings] of Object.entries(info.NetworkSettings.Ports || {})) {
+    if (!bindings || !bindings.length) continue;
+    const binding = bindings.find((b) => !b.HostIp.includes(':')) || bindings[0];
+    ports.set(spec, Number(binding.HostPort));
+  }
+  return ports;
+}
+
 class StartedR53SimContainer extends AbstractStartedContainer {
   constructor(started, alias) {
     super(started);
     this._alias = alias;
     this._sim = null;
+    this._ports = new Map();
     for (const name of HELPERS) this[name] = (...args) => this.client[name](...args);
   }
 
   async _attach() {
     const { host, port } = this.getDnsAddress();
+    const tcp = this._ports.get(`${DNS_PORT}/tcp`);
     this._sim = await R53Sim.attach(this.getAdminUrl(), {
-      dns: `${host}:${port}`, dnsTcp: `${host}:${this.getMappedPort(DNS_PORT, 'tcp')}` });
+      dns: `${host}:${port}`, ...(tcp ? { dnsTcp: `${host}:${tcp}` } : {}) });
+  }
+
+  // The host as an address: 'localhost' may resolve to ::1, where a runtime often publishes no
+  // UDP port.
+  _hostAddress() {
+    const host = this.getHost();
+    return host === 'localhost' ? '127.0.0.1' : host;
   }
 
   // The attached client (every method of the table in README.md).
@@ -126,17 +151,20 @@ class StartedR53SimContainer extends AbstractStartedContainer {
   // { host, port } where the host reaches DNS: the UDP mapping of 53, or TCP's when the runtime
   // published no UDP port.
   getDnsAddress() {
-    let port;
-    try {
-      port = this.getMappedPort(DNS_PORT, 'udp');
-    } catch {
-      port = this.getMappedPort(DNS_PORT, 'tcp');
-    }
-    return { host: this.getHost(), port };
+    const port = this._ports.get(`${DNS_PORT}/udp`) || this._ports.get(`${DNS_PORT}/tcp`);
+    if (!port) throw new R53SimError('the r53sim container publishes no DNS port');
+    return { host: this._hostAddress(), port };
+  }
+
+  // The host port of the container's 53/tcp (or 53/udp).
+  getDnsPort(protocol = 'udp') {
+    const port = this._ports.get(`${DNS_PORT}/${protocol}`);
+    if (!port) throw new R53SimError(`the r53sim container publishes no ${DNS_PORT}/${protocol}`);
+    return port;
   }
 
   getAdminUrl() {
-    return `http://${this.getHost()}:${this.getMappedPort(ADMIN_PORT)}`;
+    return `http://${this._hostAddress()}:${this.getMappedPort(ADMIN_PORT)}`;
   }
 
   // The Route 53 REST API for an AWS SDK: URL, region and dummy credentials.

@@ -4,6 +4,7 @@
 // stops what it starts.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const { GenericContainer, Network } = require('testcontainers');
 const { R53SimContainer } = require('../testcontainers');
 const { ApiError, WaitTimeoutError } = require('..');
@@ -36,9 +37,14 @@ test('a container with a config and a change batch fails over through the client
     .withManualClock().start();
   t.after(() => sim.stop());
 
+  // Read from the container's UDP mapping, as docker itself reports it.
   const dns = sim.getDnsAddress();
-  assert.equal(dns.port, sim.getMappedPort(53, 'udp'));
-  assert.notEqual(dns.port, 53);
+  assert.equal(dns.port, sim.getDnsPort('udp'));
+  const inspected = JSON.parse(execFileSync('docker', ['inspect', sim.getId()], { encoding: 'utf8' }))[0];
+  const udp = inspected.NetworkSettings.Ports['53/udp'].map((b) => Number(b.HostPort));
+  const tcp = inspected.NetworkSettings.Ports['53/tcp'].map((b) => Number(b.HostPort));
+  assert.ok(udp.includes(dns.port), JSON.stringify(inspected.NetworkSettings.Ports));
+  assert.ok(tcp.includes(sim.getDnsPort('tcp')));
   assert.deepEqual((await sim.resolve('app.example.com', 'A')).values, ['192.0.2.10']);
   // TCP is published on its own host port; the client asks it there.
   assert.deepEqual((await sim.resolve('app.example.com', 'A', { tcp: true })).values, ['192.0.2.10']);
@@ -81,14 +87,21 @@ const QUERY = '\\x00\\x21\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00
   '\\x03app\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01';
 
 test('other containers reach it by its network alias', async (t) => {
+  const started = [];
+  // Containers first, then the network they are on.
+  t.after(async () => {
+    const errors = [];
+    for (const stop of started.reverse()) await stop().catch((e) => errors.push(e));
+    if (errors.length) throw errors[0];
+  });
   const network = await new Network().start();
-  t.after(() => network.stop());
+  started.push(() => network.stop());
   const sim = await new R53SimContainer(IMAGE).withConfig(CONFIG).withManualClock()
     .withNetworkAlias(network, 'r53sim').start();
-  t.after(() => sim.stop());
+  started.push(() => sim.stop());
   const peer = await new GenericContainer('debian:bookworm').withNetwork(network)
     .withCommand(['sleep', 'infinity']).start();
-  t.after(() => peer.stop({ timeout: 0 }));
+  started.push(() => peer.stop({ timeout: 0 }));
 
   const inside = sim.getNetworkDnsAddress();
   assert.equal(inside.host, 'r53sim');
