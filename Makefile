@@ -11,7 +11,7 @@ BUILD_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-d
 TEST_PACKAGES := dnsutils nsd dnsperf prometheus python3 openssl awscli python3-boto3 \
   python3-pytest procps iproute2 curl python3-yaml dpkg-dev file \
   python3-venv python3-setuptools golang-go nodejs etcd-server chromium chromium-driver \
-  python3-selenium
+  python3-selenium debootstrap docker.io
 ALL_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 FUZZ_DIR ?= build-fuzz

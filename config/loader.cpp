@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -61,6 +63,7 @@ class Loader {
 
     LoadResult finish() {
         auto config = std::make_shared<Config>();
+        check_local_conflicts();
         for (const auto& doc : documents_) {
             ParseContext ctx = context(doc.file);
             MapReader top(doc.root, ctx, "the config file",
@@ -81,6 +84,15 @@ class Loader {
         // a zone with errors of its own is left alone: its target may be missing only because of
         // them.
         append(check_alias_targets(*config, zones_with_errors_));
+        if (!options_.seed_dir.empty() && !has_errors(diagnostics_)) {
+            ChangeContext cc;
+            cc.health_checks = &config->health_checks;
+            cc.unparsed_health_checks = &unparsed_health_checks_;
+            cc.alias_targets = &config->local.alias_targets;
+            cc.cidr_collections = &config->local.cidr_collections;
+            cc.lenient = options_.lenient;
+            apply_seed_dir(options_.seed_dir, *config, cc, diagnostics_);
+        }
         LoadResult result;
         result.diagnostics = std::move(diagnostics_);
         if (!has_errors(result.diagnostics)) result.config = std::move(config);
@@ -88,6 +100,38 @@ class Loader {
     }
 
   private:
+    // Files of a config directory add to lists (endpoints, alias targets, ...), but a single
+    // setting two files give differently has no right answer: name both instead of letting the
+    // later file win silently.
+    void check_local_conflicts() {
+        std::map<std::string, std::pair<std::string, SourceLocation>> seen;  // path -> value, where
+        std::function<void(const YAML::Node&, const std::string&, const std::string&)> walk =
+            [&](const YAML::Node& node, const std::string& path, const std::string& file) {
+                if (node.IsMap()) {
+                    for (const auto& kv : node)
+                        walk(kv.second, path + "." + kv.first.Scalar(), file);
+                    return;
+                }
+                if (!node.IsScalar()) return;
+                SourceLocation here{file, node.Mark().line + 1};
+                auto [it, fresh] = seen.try_emplace(path, node.Scalar(), here);
+                if (fresh || it->second.second.file == file || it->second.first == node.Scalar())
+                    return;
+                const auto& first = it->second.second;
+                diagnostics_.push_back({here, kInvalidConfig,
+                                        path + " is " + node.Scalar() + " here but " +
+                                            it->second.first + " in " + first.file + ":" +
+                                            std::to_string(first.line) +
+                                            " (files of a config directory must not disagree)",
+                                        Severity::Error});
+            };
+        for (const auto& doc : documents_) {
+            if (!doc.root.IsMap()) continue;
+            const YAML::Node local = doc.root["local"];
+            if (local.IsDefined() && local.IsMap()) walk(local, "local", doc.file);
+        }
+    }
+
     ParseContext context(const std::string& file) {
         ParseContext ctx;
         ctx.file = file;
@@ -152,7 +196,9 @@ class Loader {
                                          "equal to 32"));
         for (const auto& other : config.zones) {
             if (other.name == zone.name)
-                ctx.error(node, kInvalidConfig, "hosted zone " + zone.name + " is defined twice");
+                ctx.error(node, kInvalidConfig,
+                          "hosted zone " + zone.name + " is defined twice (first at " +
+                              other.where.file + ":" + std::to_string(other.where.line) + ")");
             if (other.id == zone.id)
                 ctx.error(m.node("Id"), kInvalidConfig,
                           "hosted zone id " + zone.id + " is used by " + other.name + " and " +

@@ -16,6 +16,10 @@ struct LoadOptions {
     // Also warn about what the real Route 53 would refuse and r53sim allows (private and
     // loopback health-check addresses, §8.30), each with AWS's reason. `r53sim check` does.
     bool aws_refusals = false;
+    // A directory of change batches (*.json, in name order) applied after the config's own
+    // records, each to the zone its HostedZoneId names or else the configured zone that holds
+    // its first record's name. Empty: none. A directory without batches is no error.
+    std::string seed_dir;
 };
 
 struct LoadResult {
@@ -23,7 +27,8 @@ struct LoadResult {
     Diagnostics diagnostics;
 };
 
-// Path "-" reads stdin; a directory loads every *.yaml / *.yml in it, in name order, as one config.
+// Path "-" reads stdin; a directory loads every *.yaml / *.yml in it, in name order, as one config
+// (a zone, health check or local setting defined in two files is an error naming both).
 LoadResult load_config_file(const std::string& path, const LoadOptions& = {});
 LoadResult load_config_text(std::string_view yaml, const std::string& file_name,
                             const LoadOptions& = {});

@@ -364,14 +364,21 @@ void parse_local_settings(const YAML::Node& node, const ParseContext& ctx, Local
     if (!m.is_map()) return;
     if (m.has("listen")) {
         MapReader l(m.node("listen"), ctx, "local.listen", {"dns", "admin"}, FieldStyle::Local);
-        for (auto [key, target] :
-             {std::pair{"dns", &local.listen.dns}, std::pair{"admin", &local.listen.admin}})
+        struct Field {
+            const char* key;
+            std::string* address;
+            bool* given;
+        };
+        for (auto [key, address, given] :
+             {Field{"dns", &local.listen.dns, &local.listen.dns_given},
+              Field{"admin", &local.listen.admin, &local.listen.admin_given}})
             if (auto v = l.string(key)) {
                 if (!valid_host_port(*v))
                     bad(ctx, l.node(key),
                         "invalid address '" + *v + "' for local.listen." + key +
                             " (expected IP:PORT, e.g. 127.0.0.1:1053)");
-                *target = *v;
+                *address = *v;
+                *given = true;
             }
     }
     if (m.has("dns")) parse_dns_settings(m.node("dns"), ctx, local);

@@ -228,6 +228,10 @@ struct FleetSettings {
 struct ListenSettings {
     std::string dns = "127.0.0.1:1053";
     std::string admin = "127.0.0.1:8053";
+    // Whether a config file said so: a container's default (R53SIM_DEFAULT_DNS, every interface)
+    // replaces only the built-in loopback default, never an address the config names.
+    bool dns_given = false;
+    bool admin_given = false;
 };
 
 // The DNS listener's TCP limits (local.dns.tcp), as NSD's tcp-count/tcp-timeout and Knot's

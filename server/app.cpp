@@ -190,6 +190,7 @@ config::ConfigPtr App::config() const {
 config::LoadResult App::load() const {
     config::LoadOptions lo;
     lo.lenient = options_.lenient;
+    if (options_.seed_dir) lo.seed_dir = *options_.seed_dir;
     auto result = config::load_config_file(options_.config_path, lo);
     if (result.config) result.config = with_cli_overrides(result.config);
     return result;
@@ -198,8 +199,15 @@ config::LoadResult App::load() const {
 // Flags win over the file: a fixture starts the same config on port 0, fast or manual.
 config::ConfigPtr App::with_cli_overrides(const config::ConfigPtr& loaded) const {
     auto c = std::make_shared<config::Config>(*loaded);
-    if (options_.dns_address) c->local.listen.dns = *options_.dns_address;
-    if (options_.admin_address) c->local.listen.admin = *options_.admin_address;
+    auto& listen = c->local.listen;
+    if (options_.dns_address)
+        listen.dns = *options_.dns_address;
+    else if (!listen.dns_given && options_.default_dns_address)
+        listen.dns = *options_.default_dns_address;
+    if (options_.admin_address)
+        listen.admin = *options_.admin_address;
+    else if (!listen.admin_given && options_.default_admin_address)
+        listen.admin = *options_.default_admin_address;
     if (options_.manual_clock) {
         c->local.clock.mode = config::ClockMode::Manual;
     } else if (options_.time_scale) {

@@ -49,11 +49,17 @@ struct Descriptions {
         serve.add_options()  //
             ("config,c", text("PATH"),
              "config file, directory of *.yaml files, or - for stdin ($R53SIM_CONFIG)")  //
+            ("seed-dir", text("DIR"),
+             "apply every *.json change batch in DIR (the aws CLI's ChangeBatch, or "
+             "{HostedZoneId, ChangeBatch}) to the config's zones, in name order "
+             "($R53SIM_SEED_DIR)")  //
             ("dns", text("ADDR:PORT"),
-             "DNS listen address, UDP and TCP (default 127.0.0.1:1053; port 0 picks a free "
-             "port, the same for both; $R53SIM_DNS)")  //
+             "DNS listen address, UDP and TCP, over the config's local.listen.dns (default "
+             "$R53SIM_DEFAULT_DNS, else 127.0.0.1:1053; port 0 picks a free port, the same for "
+             "both; $R53SIM_DNS)")  //
             ("admin", text("ADDR:PORT"),
-             "admin HTTP API and metrics (default 127.0.0.1:8053; $R53SIM_ADMIN)")  //
+             "admin HTTP API and metrics, over local.listen.admin (default "
+             "$R53SIM_DEFAULT_ADMIN, else 127.0.0.1:8053; $R53SIM_ADMIN)")  //
             ("ready-file", text("PATH"),
              "once serving, write {\"dns\":\"ADDR:PORT\",\"admin\":\"ADDR:PORT\"} there")  //
             ("log-format", text("text|json"),
@@ -84,6 +90,7 @@ struct Descriptions {
              "with --query-log; 0 turns query logging off)");
         check.add_options()                                                                       //
             ("config,c", text("PATH"), "config file, directory of *.yaml files, or - for stdin")  //
+            ("seed-dir", text("DIR"), "with -c: the change batches serve --seed-dir applies")     //
             ("change-batch", text("FILE"),
              "validate a change batch as AWS would (JSON, or text holding aws route53 "
              "commands)")  //
@@ -219,6 +226,7 @@ std::optional<std::string> apply_values(const po::variables_map& vm, CliOptions&
     if (auto v = get("dns")) o.dns_address = *v;
     if (auto v = get("admin")) o.admin_address = *v;
     if (auto v = get("ready-file")) o.ready_file = *v;
+    if (auto v = get("seed-dir")) o.seed_dir = *v;
     if (auto v = get("state-dir")) o.state_dir = *v;
     if (auto v = get("store")) {
         std::string problem;
@@ -288,7 +296,11 @@ std::optional<std::string> apply_environment(CliOptions& o) {
         return "R53SIM_LOG_LEVEL must be debug, info, warn or error, not '" + *v + "'";
     o.dns_address = env("R53SIM_DNS");
     o.admin_address = env("R53SIM_ADMIN");
+    o.default_dns_address = env("R53SIM_DEFAULT_DNS");
+    o.default_admin_address = env("R53SIM_DEFAULT_ADMIN");
     if (auto v = env("R53SIM_CONFIG")) o.config_path = *v;
+    if (o.command == Command::Serve || o.command == Command::Check)
+        o.seed_dir = env("R53SIM_SEED_DIR");
     return std::nullopt;
 }
 
@@ -347,8 +359,6 @@ CliParse parse_cli(const std::vector<std::string>& args) {
         o.command = Command::Check;
     else if (cmd == "ready")
         o.command = Command::Ready;
-    else if (cmd == "status")
-        o.command = Command::Status;
     else if (cmd == "status")
         o.command = Command::Status;
     else if (cmd == "--version" || cmd == "version")

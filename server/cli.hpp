@@ -28,6 +28,12 @@ struct CliOptions {
     std::string config_path;           // "-" = stdin
     std::optional<std::string> dns_address;
     std::optional<std::string> admin_address;
+    // Used where neither the flag nor the config names an address: the image sets every
+    // interface (R53SIM_DEFAULT_DNS=0.0.0.0:53, R53SIM_DEFAULT_ADMIN=0.0.0.0:8053).
+    std::optional<std::string> default_dns_address;
+    std::optional<std::string> default_admin_address;
+    // Change batches (*.json, the aws CLI's shape) applied over the config in name order.
+    std::optional<std::string> seed_dir;
     std::optional<std::string> ready_file;
     LogFormat log_format = LogFormat::Text;
     LogLevel log_level = LogLevel::Info;
@@ -59,8 +65,9 @@ struct CliParse {
     std::string error;  // set when options is empty
 };
 
-// Environment fallbacks: R53SIM_CONFIG, R53SIM_DNS, R53SIM_ADMIN, R53SIM_LOG_FORMAT,
-// R53SIM_LOG_LEVEL. `error` is one line, ending with where to read more ("; see r53sim serve
+// Environment fallbacks: R53SIM_CONFIG, R53SIM_SEED_DIR, R53SIM_DNS, R53SIM_ADMIN,
+// R53SIM_DEFAULT_DNS, R53SIM_DEFAULT_ADMIN, R53SIM_LOG_FORMAT, R53SIM_LOG_LEVEL. `error` is one
+// line, ending with where to read more ("; see r53sim serve
 // --help").
 CliParse parse_cli(const std::vector<std::string>& args);
 // Command::Help: every command and option; a command: its options only.

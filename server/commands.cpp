@@ -42,6 +42,7 @@ int run_check(const CliOptions& o) {
     config::LoadOptions lo;
     lo.lenient = o.lenient;
     lo.aws_refusals = true;
+    if (o.seed_dir) lo.seed_dir = *o.seed_dir;
     if (o.change_batch)
         return report(config::check_change_batch_file(*o.change_batch, lo), *o.change_batch,
                       o.strict);
@@ -58,7 +59,9 @@ int run_check(const CliOptions& o) {
 
 // Exit 0 iff the server's /readyz says ready: the container HEALTHCHECK needs no curl.
 int run_ready(const CliOptions& o) {
-    std::string admin = o.admin_address.value_or("127.0.0.1:8053");
+    // In the image, R53SIM_DEFAULT_ADMIN=0.0.0.0:8053 is asked on 127.0.0.1:8053 (see below).
+    std::string admin =
+        o.admin_address.value_or(o.default_admin_address.value_or("127.0.0.1:8053"));
     if (o.ready_file) {
         std::ifstream in(*o.ready_file);
         std::stringstream text;

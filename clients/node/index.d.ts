@@ -110,7 +110,8 @@ export type HealthState = 'healthy' | 'unhealthy' | 'auto';
 
 export class R53Sim {
   static start(options?: StartOptions, t?: TestContextLike): Promise<R53Sim>;
-  static attach(adminUrl: string, options?: { dns?: string }): Promise<R53Sim>;
+  /** `dns`: "host:port" of UDP (and TCP); `dnsTcp`: TCP's "host:port" when it differs (a container). */
+  static attach(adminUrl: string, options?: { dns?: string; dnsTcp?: string }): Promise<R53Sim>;
   /** Exit code (0 for a clean stop) or the signal that ended it; null for an attached server. */
   stop(): Promise<number | string | null>;
   logs(): string;

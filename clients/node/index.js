@@ -91,6 +91,7 @@ class R53Sim {
   constructor() {
     this._admin = null;
     this._dns = null;
+    this._dnsTcpPort = null;  // when TCP is served on another port than UDP (a container)
     this._child = null;
     this._exited = null;
     this._dir = null;
@@ -116,12 +117,13 @@ class R53Sim {
   }
 
   // A server already running (a container): its admin URL and, unless it is the admin host on
-  // port 53, its DNS address "host:port".
-  static async attach(adminUrl, { dns: dnsAddress } = {}) {
+  // port 53, its DNS address "host:port" (UDP, and TCP unless `dnsTcp` "host:port" says where).
+  static async attach(adminUrl, { dns: dnsAddress, dnsTcp } = {}) {
     const url = new URL(adminUrl.includes('://') ? adminUrl : `http://${adminUrl}`);
     const sim = new R53Sim();
     sim._admin = url.origin;
     sim._dns = dnsAddress ? splitHostPort(dnsAddress) : { host: url.hostname.replace(/^\[|\]$/g, ''), port: 53 };
+    if (dnsTcp) sim._dnsTcpPort = splitHostPort(dnsTcp).port;
     await sim._request('GET', '/healthz');
     return sim;
   }
@@ -246,7 +248,7 @@ class R53Sim {
   async resolve(name, type = 'A', { client, tcp = false } = {}) {
     const { host, port } = this.dnsAddress;
     try {
-      return await dns.query(host, port, name, type, { client, tcp });
+      return await dns.query(host, port, name, type, { client, tcp, tcpPort: this._dnsTcpPort });
     } catch (e) {
       if (e instanceof TypeError) throw e;
       throw new R53SimError(`no DNS answer from ${host}:${port} for ${name} ${type}: ${e.message}`);

@@ -53,7 +53,8 @@ class Regions:
         self.us, self.eu = Endpoint("us-east-1"), Endpoint("eu-west-1")
 
     def config(self):
-        text = (DOCKER / "config.yaml").read_text()
+        # The demo's conf.d as one document (its files have distinct top-level keys).
+        text = "\n".join(f.read_text() for f in sorted((DOCKER / "demo" / "conf.d").glob("*.yaml")))
         for name, ip, ep in (("us-east-1", "172.30.53.11", self.us),
                              ("eu-west-1", "172.30.53.12", self.eu)):
             mapping = f"{name}.app.example.com:80:{ip}:80"

@@ -319,13 +319,22 @@ def test_nginx_regions_answer_health(compose):
     assert "${REGION}" in text
 
 
+DEMO_CONF_D = COMPOSE.parent / "demo" / "conf.d"
+DEMO_SEEDS = COMPOSE.parent / "demo" / "seeds"
+
+
+def demo_config_text():
+    """The compose demo's conf.d as one document (its files have distinct top-level keys)."""
+    return "\n".join(f.read_text() for f in sorted(DEMO_CONF_D.glob("*.yaml")))
+
+
 def test_container_config_routes_the_regions_to_the_compose_services(compose):
-    config = yaml.safe_load((COMPOSE.parent / "config.yaml").read_text())
-    mounted = [v for v in compose["services"]["r53sim"]["volumes"]
-               if v.split(":")[1] == "/etc/r53sim/config.yaml"]
-    assert mounted and mounted[0].startswith("./config.yaml:")
-    listen = config["local"]["listen"]
-    assert listen["dns"].endswith(":53") and listen["admin"] == "0.0.0.0:8053"
+    config = yaml.safe_load(demo_config_text())
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in compose["services"]["r53sim"]["volumes"]}
+    assert mounts["/etc/r53sim/conf.d"] == "./demo/conf.d", mounts
+    assert mounts["/etc/r53sim/seeds"] == "./demo/seeds", mounts
+    # No listen addresses: the image's defaults (every interface) apply.
+    assert "listen" not in config["local"]
     region_ip = {name: s["networks"]["regions"]["ipv4_address"]
                  for name, s in compose["services"].items() if name in ("us-east-1", "eu-west-1")}
     subnet = compose["networks"]["regions"]["ipam"]["config"][0]["subnet"]
@@ -348,10 +357,29 @@ def r53sim_check(*args, **kwargs):
                           timeout=30, **kwargs)
 
 
-@pytest.mark.parametrize("config", ["docker/config.yaml", "server/packaging/config.yaml"])
+@pytest.mark.parametrize("config", ["docker/config.yaml", "docker/demo/conf.d",
+                                    "server/packaging/config.yaml"])
 def test_shipped_configs_are_valid(config):
     result = r53sim_check("-c", str(SOURCE_DIR / config))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_demo_seeds_are_valid_change_batches_for_its_config():
+    result = r53sim_check("-c", str(DEMO_CONF_D), "--seed-dir", str(DEMO_SEEDS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_image_config_probes_only_the_container_itself():
+    """A bare `docker run` must send no probe out of the container: every check targets
+    loopback by address, and no endpoint mapping sends a name elsewhere."""
+    config = yaml.safe_load((SOURCE_DIR / "docker" / "config.yaml").read_text())
+    assert config["health_checks"]
+    for check_id, check in config["health_checks"].items():
+        hc = check["HealthCheckConfig"]
+        assert hc.get("IPAddress", "").startswith("127."), (check_id, hc)
+        assert hc["Port"] == 8053 and hc["ResourcePath"] == "/healthz", (check_id, hc)
+    assert not config.get("local", {}).get("endpoints")
+    assert "listen" not in config.get("local", {})
 
 
 def test_entrypoint_takes_the_whole_config_from_the_environment(tmp_path):
@@ -402,7 +430,8 @@ def serve_and_ask(tmp_path, config, name):
         assert proc.returncode == 0, f"r53sim exited with {proc.returncode}"
 
 
-@pytest.mark.parametrize("config,primary", [("docker/config.yaml", "172.30.53.11"),
+@pytest.mark.parametrize("config,primary", [("docker/config.yaml", "192.0.2.10"),
+                                            ("docker/demo/conf.d", "172.30.53.11"),
                                             ("server/packaging/config.yaml", "192.0.2.10")])
 def test_shipped_configs_serve_the_primary(tmp_path, config, primary):
     # New checks start healthy (semantics §8 point 9), so the first answer is the primary's.
@@ -438,11 +467,11 @@ class Region:
 
 
 def test_compose_demo_fails_over_when_a_region_stops(tmp_path):
-    """docker/config.yaml as `docker compose stop us-east-1` exercises it, with the two nginx
+    """docker/demo/conf.d as `docker compose stop us-east-1` exercises it, with the two nginx
     containers replaced by loopback servers (only `local.endpoints` is rewritten)."""
     binary = need_binary()
     regions = {"us-east-1": Region(), "eu-west-1": Region()}
-    text = (SOURCE_DIR / "docker" / "config.yaml").read_text()
+    text = demo_config_text()
     for name, ip in (("us-east-1", "172.30.53.11"), ("eu-west-1", "172.30.53.12")):
         mapping = f"{name}.app.example.com:80:{ip}:80"
         assert mapping in text
@@ -669,3 +698,26 @@ def test_dpkg_installs_the_package_when_asked(deb):
     finally:
         if not was_installed:
             subprocess.run([*sudo, "dpkg", "--purge", "r53sim"], check=True, timeout=120)
+
+
+# ---------------------------------------------------------------- compose: r53sim as `dns:`
+
+
+def test_compose_dns_example_serves_the_other_services_and_probes_them_by_name():
+    compose_dns = yaml.safe_load((SOURCE_DIR / "docker" / "compose-dns.yaml").read_text())
+    services = compose_dns["services"]
+    r53sim_ip = services["r53sim"]["networks"]["apps"]["ipv4_address"]
+    assert services["app"]["dns"] == r53sim_ip
+    assert services["app"]["depends_on"]["r53sim"]["condition"] == "service_healthy"
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in services["r53sim"]["volumes"]}
+    conf_d = SOURCE_DIR / "docker" / mounts["/etc/r53sim/conf.d"]
+    result = r53sim_check("-c", str(conf_d))
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = yaml.safe_load("\n".join(f.read_text() for f in sorted(conf_d.glob("*.yaml"))))
+    # Each check names a compose service; each answer is that service's address.
+    by_check = {r["HealthCheckId"]: r["ResourceRecords"][0]["Value"]
+                for r in config["hosted_zones"][0]["ResourceRecordSets"]}
+    for check_id, check in config["health_checks"].items():
+        service = check["HealthCheckConfig"]["FullyQualifiedDomainName"]
+        assert service in services, service
+        assert services[service]["networks"]["apps"]["ipv4_address"] == by_check[check_id]

@@ -221,7 +221,7 @@ const std::vector<ConfigErrorCase> kConfigErrors = {
      "INSUFFICIENT_DATA) and RECOVERY_CONTROL (ON, OFF) checks take a local state",
      4},
     {"zone defined twice", "hosted_zones:\n  - Name: example.com\n  - Name: EXAMPLE.com.\n",
-     "InvalidConfig", "hosted zone example.com. is defined twice", 3},
+     "InvalidConfig", "hosted zone example.com. is defined twice (first at c.yaml:2)", 3},
     {"YAML syntax error", "hosted_zones:\n  - Name: [example.com\n", "InvalidConfig", nullptr, 0},
     {"missing change batch file",
      "hosted_zones:\n  - Name: example.com\n    ChangeBatches: [missing.json]\n", "InvalidConfig",

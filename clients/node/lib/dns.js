@@ -226,13 +226,15 @@ function tcpQuery(host, port, id, message, qtype, timeout) {
   });
 }
 
-async function query(host, port, name, qtype = 'A', { client, tcp = false, timeout = 2000 } = {}) {
+// `tcpPort`: where TCP is served when it differs from `port` (a container publishes 53/udp and
+// 53/tcp on two host ports).
+async function query(host, port, name, qtype = 'A', { client, tcp = false, timeout = 2000, tcpPort } = {}) {
   const { id, message } = buildQuery(name, qtype, client);
   if (!tcp) {
     const { answer, truncated } = await udpQuery(host, port, id, message, qtype, timeout);
     if (!truncated) return answer;
   }
-  return (await tcpQuery(host, port, id, message, qtype, timeout)).answer;
+  return (await tcpQuery(host, tcpPort || port, id, message, qtype, timeout)).answer;
 }
 
 module.exports = { query, typeCode };
