@@ -62,4 +62,5 @@ def test_the_readme_itself_follows_the_conventions_and_runs_its_walkthroughs():
     assert {"r53sim", "Admin API", "Route 53 REST API", "Using it in tests"} <= sections, sections
     skipped = [b for b in blocks if b.skip]
     assert all(b.skip.strip() for b in skipped)
-    assert len(skipped) <= 8, [b.where() for b in skipped]  # keep them few
+    # Keep them few; four are docker blocks, whose steps tests/docker/ runs against the image.
+    assert len(skipped) <= 10, [b.where() for b in skipped]
