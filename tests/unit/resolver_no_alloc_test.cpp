@@ -1,45 +1,13 @@
 // The query path never allocates (design §4 rule 6): a counting global operator new watches
 // resolve() over every kind of answer.
-#include <cstdlib>
-#include <new>
-
-// The replacement operators below pair malloc with free; GCC cannot see that through inlining.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
+#include "allocation_counter.hpp"
 #include "resolver_test_util.hpp"
-
-// AddressSanitizer replaces operator new itself; counting is left to the plain build.
-#ifndef __SANITIZE_ADDRESS__
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-    if (counting) ++allocations;
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
-#else
-namespace {
-bool counting = false;
-size_t allocations = 0;
-}  // namespace
-#endif
 
 namespace r53::resolver::test {
 namespace {
 
 TEST(QueryPath, ResolveDoesNotAllocate) {
-#ifdef __SANITIZE_ADDRESS__
-    GTEST_SKIP() << "allocation counting needs the plain operator new";
-#endif
+    if (!kAllocationsCounted) GTEST_SKIP() << "allocation counting needs the plain operator new";
     Fixture f;
     f.check("hc-1", false);
     f.check("hc-2");

@@ -2,12 +2,7 @@
 // operator new watches QueryProcessor::process writing into its ring.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
-
-// The replacement operators below pair malloc with free; GCC cannot see that through inlining.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
+#include "allocation_counter.hpp"
 #include "config/model.hpp"
 #include "healthcheck/health_table.hpp"
 #include "resolver/zone_set.hpp"
@@ -15,38 +10,11 @@
 #include "server/dns/query_processor.hpp"
 #include "test_packets.hpp"
 
-// AddressSanitizer replaces operator new itself; counting is left to the plain build.
-#ifndef __SANITIZE_ADDRESS__
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-    if (counting) ++allocations;
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
-#else
-namespace {
-bool counting = false;
-size_t allocations = 0;
-}  // namespace
-#endif
-
 namespace r53::server {
 namespace {
 
 TEST(QueryLogNoAlloc, LoggingQueriesDoesNotAllocate) {
-#ifdef __SANITIZE_ADDRESS__
-    GTEST_SKIP() << "allocation counting needs the plain operator new";
-#endif
+    if (!kAllocationsCounted) GTEST_SKIP() << "allocation counting needs the plain operator new";
     auto cfg = std::make_shared<config::Config>();
     config::HostedZone zone{"Z0123456789ABC", "example.com.", {}, {}};
     config::ResourceRecordSet www;
