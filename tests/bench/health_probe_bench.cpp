@@ -20,8 +20,11 @@
 #include <thread>
 
 #include "healthcheck/engine.hpp"
+#include "proc_stats.hpp"
 
 namespace asio = boost::asio;
+using r53::bench::engine_thread_ticks;
+using r53::bench::rss_kib;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -64,40 +67,6 @@ class OkServer {
     std::atomic<uint64_t> served_{0};
     std::thread thread_;
 };
-
-// utime + stime of the engine thread, in clock ticks.
-long engine_thread_ticks() {
-    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-        std::ifstream comm(task.path() / "comm");
-        std::string name;
-        std::getline(comm, name);
-        if (name != "r53-health") continue;
-        std::ifstream stat(task.path() / "stat");
-        std::string line;
-        std::getline(stat, line);
-        std::istringstream fields(line.substr(line.rfind(')') + 2));
-        std::string field;
-        long utime = 0, stime = 0;
-        for (int i = 3; fields >> field; ++i) {
-            if (i == 14) utime = std::stol(field);
-            if (i == 15) {
-                stime = std::stol(field);
-                break;
-            }
-        }
-        return utime + stime;
-    }
-    return 0;
-}
-
-long rss_kib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return 0;
-}
 
 }  // namespace
 

@@ -30,8 +30,11 @@
 #include <vector>
 
 #include "healthcheck/engine.hpp"
+#include "proc_stats.hpp"
 
 namespace asio = boost::asio;
+using r53::bench::engine_thread_ticks;
+using r53::bench::rss_kib;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -174,38 +177,6 @@ constexpr int kHttpListeners = 4;  // on 127.0.0.2-5: four accept queues, four p
     server_a.join();
     server_b.join();
     _exit(0);
-}
-
-long engine_thread_ticks() {
-    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-        std::ifstream comm(task.path() / "comm");
-        std::string name;
-        std::getline(comm, name);
-        if (name != "r53-health") continue;
-        std::ifstream stat(task.path() / "stat");
-        std::string line;
-        std::getline(stat, line);
-        std::istringstream fields(line.substr(line.rfind(')') + 2));
-        std::string field;
-        long utime = 0, stime = 0;
-        for (int i = 3; fields >> field; ++i) {
-            if (i == 14) utime = std::stol(field);
-            if (i == 15) {
-                stime = std::stol(field);
-                break;
-            }
-        }
-        return utime + stime;
-    }
-    return 0;
-}
-
-long rss_kib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    return 0;
 }
 
 // Open descriptors, and how many of them are sockets.
